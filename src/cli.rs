@@ -1,0 +1,129 @@
+//! The command line: `infralint check`, `infralint rules`, `infralint explain`.
+
+use crate::config::Config;
+use crate::diagnostic::Severity;
+use crate::report::{self, Format};
+use crate::{lint, rules, Options, Run};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "infralint", version, about = "Lint a whole infrastructure repository: Terraform, cloud-init, Kubernetes, Flux, Fleet, RKE2 and Helm values, across files.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// List every rule with its default severity and summary.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id such as `terraform/module-cycle`.
+        rule: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Directories or files to lint.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Run only these rules: an exact id or a domain (`terraform/`). Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Skip these rules: an exact id or a domain. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: `infralint.toml` in the first PATH, if present).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::Rules => {
+            let width = rules::ALL.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+            for r in rules::ALL {
+                let m = r.meta();
+                println!("{:width$}  {:7}  {}", m.id, m.severity.as_str(), m.summary);
+            }
+            0
+        }
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => {
+                print!("{}", r.meta().doc);
+                0
+            }
+            None => {
+                eprintln!("error: unknown rule `{rule}` (see `infralint rules`)");
+                2
+            }
+        },
+        Command::Check(args) => check(args),
+    }
+}
+
+fn check(args: CheckArgs) -> i32 {
+    for pattern in args.select.iter().chain(&args.ignore) {
+        if !rules::ALL.iter().any(|r| rules::matches(pattern, r.meta().id)) {
+            eprintln!("error: unknown rule or domain `{pattern}` (see `infralint rules`)");
+            return 2;
+        }
+    }
+    for path in &args.paths {
+        if !path.exists() {
+            eprintln!("error: {}: no such file or directory", path.display());
+            return 2;
+        }
+        if path.is_dir() && std::fs::read_dir(path).is_err() {
+            eprintln!("error: {}: cannot read directory", path.display());
+            return 2;
+        }
+    }
+    let config_path = args.config.clone().or_else(|| args.paths.first().map(|p| p.join("infralint.toml")).filter(|p| p.is_file()));
+    let config = match config_path.map(|p| Config::load(&p)).transpose() {
+        Ok(c) => c.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: cannot start {threads} threads: {e}");
+            return 2;
+        }
+    };
+    let options = Options { select: args.select, ignore: args.ignore, config };
+    let runs: Vec<Run> = pool.install(|| args.paths.iter().map(|p| lint(p, threads, &options)).collect());
+    let out = match args.format {
+        Format::Json => report::json::render(&runs) + "\n",
+        Format::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            report::human::render(&runs, color, false)
+        }
+    };
+    print!("{out}");
+    let errors = runs.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == Severity::Error);
+    i32::from(errors)
+}

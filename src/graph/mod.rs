@@ -1,0 +1,208 @@
+//! Stage 4: the cross-file reference graph. petgraph stays private to this module; rules use
+//! the query API below.
+
+use crate::model::terraform::Address;
+use crate::model::{join, Project};
+use crate::source::{FileId, Span};
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+pub type EntityId = NodeIndex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntityKind {
+    File,
+    TfModule,
+    /// A Terraform block or a single local.
+    TfBlock,
+    K8sObject,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub kind: EntityKind,
+    /// `module.keyvault`, `data.t.n`, a module directory, a file path, `Kind/ns/name`.
+    pub name: String,
+    pub file: Option<FileId>,
+    pub span: Span,
+    /// Index into `Project::modules` for Terraform entities.
+    pub module: Option<usize>,
+    pub addr: Option<Address>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefKind {
+    /// A Terraform expression reading another block (`module.m.out`, `data.t.n`).
+    Terraform,
+    /// A module call's local `source`.
+    ModuleSource,
+    /// A `templatefile()`/`file()` call.
+    Template,
+}
+
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub kind: RefKind,
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// A reference whose target does not exist.
+#[derive(Clone, Debug)]
+pub struct Dangling {
+    pub from: EntityId,
+    pub target: String,
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Default)]
+pub struct Graph {
+    g: StableDiGraph<Entity, Reference>,
+    by_addr: HashMap<(usize, Address), EntityId>,
+    files: HashMap<FileId, EntityId>,
+    modules: HashMap<usize, EntityId>,
+    dangling: Vec<Dangling>,
+}
+
+impl Graph {
+    pub fn build(project: &Project) -> Graph {
+        let mut graph = Graph::default();
+        for (id, file) in project.files.iter().enumerate() {
+            let node = graph.g.add_node(Entity { kind: EntityKind::File, name: file.rel.clone(), file: Some(id), span: Span::default(), module: None, addr: None });
+            graph.files.insert(id, node);
+        }
+        for (m, module) in project.modules.iter().enumerate() {
+            let node = graph.g.add_node(Entity { kind: EntityKind::TfModule, name: module.dir.clone(), file: None, span: Span::default(), module: Some(m), addr: None });
+            graph.modules.insert(m, node);
+            for e in project.entities(m) {
+                let node = graph.g.add_node(Entity { kind: EntityKind::TfBlock, name: e.addr.to_string(), file: Some(e.file), span: e.header, module: Some(m), addr: Some(e.addr.clone()) });
+                graph.by_addr.entry((m, e.addr)).or_insert(node);
+            }
+        }
+        for m in 0..project.modules.len() {
+            for e in project.entities(m) {
+                let from = graph.by_addr[&(m, e.addr.clone())];
+                for r in e.refs {
+                    match graph.by_addr.get(&(m, r.addr.clone())) {
+                        Some(&to) => {
+                            graph.g.add_edge(from, to, Reference { kind: RefKind::Terraform, file: e.file, span: r.span });
+                        }
+                        None if !matches!(r.addr, Address::Resource(..)) => graph.dangling.push(Dangling { from, target: r.addr.to_string(), file: e.file, span: r.span }),
+                        // `x.y` may be a dynamic-block iterator or similar, not a resource.
+                        None => {}
+                    }
+                }
+                if let Some(source) = e.block.attr("source").filter(|_| matches!(e.addr, Address::Module(_))) {
+                    let dir = project.modules[m].dir.as_str();
+                    let target = source.literal.as_deref().filter(|s| s.starts_with("./") || s.starts_with("../")).and_then(|s| join(dir, s));
+                    if let Some(target) = target.and_then(|t| project.module_of(&t)) {
+                        graph.g.add_edge(from, graph.modules[&target], Reference { kind: RefKind::ModuleSource, file: e.file, span: source.span });
+                    }
+                }
+            }
+        }
+        for link in &project.templates {
+            let from = graph.files[&link.from];
+            graph.g.add_edge(from, graph.files[&link.target], Reference { kind: RefKind::Template, file: link.from, span: link.call });
+        }
+        for obj in &project.k8s {
+            let name = format!("{}/{}/{}", obj.kind, obj.namespace.as_deref().unwrap_or(""), obj.name.as_deref().unwrap_or(""));
+            graph.g.add_node(Entity { kind: EntityKind::K8sObject, name, file: Some(obj.file), span: obj.span, module: None, addr: None });
+        }
+        graph
+    }
+
+    pub fn entity(&self, id: EntityId) -> &Entity {
+        &self.g[id]
+    }
+
+    pub fn entities(&self, kind: EntityKind) -> impl Iterator<Item = EntityId> + '_ {
+        self.g.node_indices().filter(move |&i| self.g[i].kind == kind)
+    }
+
+    /// Outgoing references, in source order.
+    pub fn references(&self, id: EntityId) -> Vec<(EntityId, &Reference)> {
+        self.edges(id, Direction::Outgoing)
+    }
+
+    /// Incoming references, in source order.
+    pub fn referrers(&self, id: EntityId) -> Vec<(EntityId, &Reference)> {
+        self.edges(id, Direction::Incoming)
+    }
+
+    fn edges(&self, id: EntityId, dir: Direction) -> Vec<(EntityId, &Reference)> {
+        let mut out: Vec<_> = self.g.edges_directed(id, dir).map(|e| (if dir == Direction::Outgoing { e.target() } else { e.source() }, e.weight())).collect();
+        out.sort_by_key(|(_, r)| (r.file, r.span));
+        out
+    }
+
+    pub fn resolve(&self, module: usize, addr: &Address) -> Option<EntityId> {
+        self.by_addr.get(&(module, addr.clone())).copied()
+    }
+
+    pub fn file(&self, file: FileId) -> Option<EntityId> {
+        self.files.get(&file).copied()
+    }
+
+    pub fn dangling(&self) -> &[Dangling] {
+        &self.dangling
+    }
+
+    /// One simple cycle per strongly connected component of `kind` edges (self-loops included),
+    /// each starting at its earliest entity. A cycle `[a, b]` means a → b → a.
+    pub fn cycles(&self, kind: RefKind) -> Vec<Vec<EntityId>> {
+        let filtered = self.g.filter_map(|_, n| Some(n), |_, e| (e.kind == kind).then_some(()));
+        let mut out = Vec::new();
+        for scc in petgraph::algo::tarjan_scc(&filtered) {
+            let members: HashSet<EntityId> = scc.iter().copied().collect();
+            let start = *scc.iter().min_by_key(|&&n| (self.g[n].file, self.g[n].span)).expect("an SCC is never empty");
+            if scc.len() == 1 {
+                if self.references(start).iter().any(|(t, r)| *t == start && r.kind == kind) {
+                    out.push(vec![start]);
+                }
+                continue;
+            }
+            if let Some(path) = self.path_back(start, &members, kind) {
+                out.push(path);
+            }
+        }
+        out.sort_by_key(|c| (self.g[c[0]].file, self.g[c[0]].span));
+        out
+    }
+
+    /// Shortest path from `start` back to itself inside `members`.
+    fn path_back(&self, start: EntityId, members: &HashSet<EntityId>, kind: RefKind) -> Option<Vec<EntityId>> {
+        let mut prev: HashMap<EntityId, EntityId> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            for (t, r) in self.references(n) {
+                if r.kind != kind || !members.contains(&t) {
+                    continue;
+                }
+                if t == start {
+                    let mut path = vec![n];
+                    let mut cur = n;
+                    while cur != start {
+                        cur = prev[&cur];
+                        path.push(cur);
+                    }
+                    path.reverse();
+                    return Some(path);
+                }
+                if let std::collections::hash_map::Entry::Vacant(v) = prev.entry(t) {
+                    v.insert(n);
+                    queue.push_back(t);
+                }
+            }
+        }
+        None
+    }
+
+    /// The first reference from `a` to `b` of `kind`.
+    pub fn reference(&self, a: EntityId, b: EntityId, kind: RefKind) -> Option<&Reference> {
+        self.references(a).into_iter().find(|(t, r)| *t == b && r.kind == kind).map(|(_, r)| r)
+    }
+}

@@ -1,0 +1,266 @@
+//! Stage 3: typed, span-carrying models of everything that was parsed.
+
+pub mod cloudinit;
+pub mod helm;
+pub mod kubernetes;
+pub mod shell;
+pub mod terraform;
+
+use crate::discover::FileKind;
+use crate::parse::yaml::{YNode, YamlStream};
+use crate::parse::Parsed;
+use crate::source::{FileId, SourceFile, Span};
+use cloudinit::CloudInit;
+use helm::{chart_name, HelmValues, ValuesSource};
+use kubernetes::K8sObject;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use terraform::{BlockKind, TfEntity, TfFile, TfModule};
+
+/// A `templatefile()`/`file()` call resolved to a file of the project.
+#[derive(Clone, Debug)]
+pub struct TemplateLink {
+    /// The Terraform file holding the call, and the call's index in its block list order.
+    pub from: FileId,
+    pub call: Span,
+    pub target: FileId,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub files: Vec<SourceFile>,
+    pub kinds: Vec<FileKind>,
+    pub parsed: Vec<Parsed>,
+    pub modules: Vec<TfModule>,
+    pub k8s: Vec<K8sObject>,
+    pub cloud_init: Vec<CloudInit>,
+    pub values: Vec<HelmValues>,
+    pub templates: Vec<TemplateLink>,
+}
+
+impl Project {
+    pub fn tf(&self, file: FileId) -> Option<&TfFile> {
+        match &self.parsed[file] {
+            Parsed::Terraform(tf) => Some(tf),
+            _ => None,
+        }
+    }
+
+    pub fn yaml(&self, file: FileId) -> Option<&YamlStream> {
+        match &self.parsed[file] {
+            Parsed::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    pub fn doc(&self, obj: &K8sObject) -> &YNode {
+        &self.yaml(obj.file).expect("objects come from YAML files").docs[obj.doc].root
+    }
+
+    pub fn module_of(&self, dir: &str) -> Option<usize> {
+        self.modules.iter().position(|m| m.dir == dir)
+    }
+
+    /// Everything a module declares: blocks, and each local separately.
+    pub fn entities(&self, module: usize) -> Vec<TfEntity<'_>> {
+        let mut out = Vec::new();
+        for &file in &self.modules[module].files {
+            for block in self.tf(file).map(|f| f.blocks.as_slice()).unwrap_or_default() {
+                if block.kind == BlockKind::Locals {
+                    for attr in &block.attrs {
+                        out.push(TfEntity { addr: terraform::Address::Local(attr.name.clone()), file, header: attr.key_span, refs: &attr.refs, block });
+                    }
+                } else if let Some(addr) = block.address() {
+                    out.push(TfEntity { addr, file, header: block.header, refs: &block.refs, block });
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether every file of the module parsed (a missing file may hold the references).
+    pub fn module_parsed(&self, module: usize) -> bool {
+        self.modules[module].files.iter().all(|&f| self.tf(f).is_some())
+    }
+
+    pub fn dir_of(&self, file: FileId) -> &str {
+        self.files[file].rel.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
+    pub fn file_by_rel(&self, rel: &str) -> Option<FileId> {
+        self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok().or_else(|| self.files.iter().position(|f| f.rel == rel))
+    }
+}
+
+/// Joins a relative path onto a directory, resolving `.` and `..`; `None` if it leaves the root.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Whether a `templatefile()`/`file()` call feeds user-data, judged by the attribute it is in.
+pub fn feeds_user_data(attr: &str) -> bool {
+    let a = attr.to_ascii_lowercase();
+    ["user_data", "custom_data", "userdata", "cloud_init", "cloudinit", "cloud_config"].iter().any(|k| a.contains(k)) || a == "part"
+}
+
+pub fn is_cloud_config(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("## template:"))
+        .is_some_and(|l| l.starts_with("#cloud-config"))
+}
+
+/// Builds the typed models once every file is parsed.
+pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
+    let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
+    for (id, kind) in project.kinds.iter().enumerate() {
+        if *kind == FileKind::Terraform {
+            modules.entry(project.dir_of(id).to_string()).or_default().push(id);
+        }
+    }
+    project.modules = modules.into_iter().map(|(dir, files)| TfModule { dir, files }).collect();
+
+    let mut k8s = Vec::new();
+    let mut cloud_init = Vec::new();
+    let mut values = Vec::new();
+    let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
+    for id in 0..project.files.len() {
+        let src = &project.files[id];
+        if matches!(project.parsed[id], Parsed::Script) {
+            cloud_init.push(CloudInit::from_script(id, src));
+            continue;
+        }
+        let Some(stream) = project.yaml(id) else { continue };
+        let name = src.rel.rsplit('/').next().unwrap_or("");
+        if cloud_init_files.contains(&id) || is_cloud_config(&src.text) {
+            for doc in &stream.docs {
+                cloud_init.push(CloudInit::from_config(id, src, &doc.root));
+            }
+            continue;
+        }
+        if name == "fleet.yaml" || name == "fleet.yml" {
+            if let Some(doc) = stream.docs.first() {
+                fleet(project, id, &doc.root, &mut values, &mut values_files);
+            }
+            continue;
+        }
+        if let Some(chart) = values_file_chart(project, id, name) {
+            values_files.entry(id).or_insert(chart);
+            continue;
+        }
+        for (i, doc) in stream.docs.iter().enumerate() {
+            if let Some(obj) = K8sObject::from_doc(id, i, &doc.root, doc.span) {
+                embedded_values(src, &obj, &doc.root, &mut values);
+                k8s.push(obj);
+            }
+        }
+    }
+    for (id, chart) in values_files {
+        if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
+            values.push(HelmValues { file: id, source: ValuesSource::File, chart, root: doc.root.clone(), span: doc.span });
+        }
+    }
+    values.sort_by_key(|v| (v.file, v.span.start));
+    project.k8s = k8s;
+    project.cloud_init = cloud_init;
+    project.values = values;
+}
+
+/// `Some(chart)` for a Helm values file: `values.yaml`, `<chart>.values.yaml`.
+fn values_file_chart(project: &Project, id: FileId, name: &str) -> Option<Option<String>> {
+    let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))?;
+    if let Some(chart) = stem.strip_suffix(".values") {
+        return Some(Some(chart.to_string()));
+    }
+    if stem != "values" {
+        return None;
+    }
+    let dir = project.dir_of(id);
+    let chart_yaml = join(dir, "Chart.yaml").and_then(|p| project.file_by_rel(&p));
+    let chart = chart_yaml.and_then(|c| project.yaml(c)?.docs.first()?.root.str_at(&["name"]).map(str::to_string));
+    Some(chart)
+}
+
+fn fleet(project: &Project, id: FileId, root: &YNode, values: &mut Vec<HelmValues>, values_files: &mut HashMap<FileId, Option<String>>) {
+    let Some(helm) = root.get("helm") else { return };
+    let chart = helm.str_at(&["chart"]).or_else(|| helm.str_at(&["releaseName"])).map(chart_name);
+    if let Some(v) = helm.get("values") {
+        values.push(HelmValues { file: id, source: ValuesSource::FleetValues, chart: chart.clone(), root: v.clone(), span: v.span });
+    }
+    let dir = project.dir_of(id);
+    for path in helm.get("valuesFiles").map(YNode::items).unwrap_or_default().iter().filter_map(YNode::as_str) {
+        if let Some(target) = join(dir, path).and_then(|p| project.file_by_rel(&p)) {
+            if project.yaml(target).is_some() {
+                values_files.insert(target, chart.clone());
+            }
+        }
+    }
+}
+
+/// Values embedded in HelmChart/HelmChartConfig (`valuesContent`) and HelmRelease (`values`).
+fn embedded_values(src: &SourceFile, obj: &K8sObject, root: &YNode, values: &mut Vec<HelmValues>) {
+    if obj.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"]) {
+        let chart = root.str_at(&["spec", "chart"]).or(obj.name.as_deref()).map(chart_name);
+        if let Some(content) = root.path(&["spec", "valuesContent"]) {
+            if let Some(parsed) = parse_block_scalar(src, content) {
+                values.push(HelmValues { file: obj.file, source: ValuesSource::HelmChartValuesContent, chart, root: parsed, span: content.span });
+            }
+        }
+    } else if obj.is("helm.toolkit.fluxcd.io", &["HelmRelease"]) {
+        let chart = root.str_at(&["spec", "chart", "spec", "chart"]).or_else(|| root.str_at(&["spec", "chartRef", "name"])).map(chart_name);
+        if let Some(v) = root.path(&["spec", "values"]) {
+            values.push(HelmValues { file: obj.file, source: ValuesSource::HelmReleaseValues, chart, root: v.clone(), span: v.span });
+        }
+    }
+}
+
+/// Parses the YAML inside a block scalar in place, so its spans point into the host file.
+fn parse_block_scalar(src: &SourceFile, node: &YNode) -> Option<YNode> {
+    use crate::parse::yaml::Style;
+    if !matches!(node.style(), Some(Style::Literal | Style::Folded)) {
+        let stream = crate::parse::yaml::parse(node.as_str()?, 0);
+        // Quoted or plain: offsets cannot be mapped back; point everything at the scalar.
+        return stream.docs.into_iter().next().map(|d| relocate(d.root, node.span));
+    }
+    let (line, _) = src.line_col(node.span.start);
+    let start = src.line_start(line - 1);
+    let stream = crate::parse::yaml::parse(&src.text[start..node.span.end.max(start)], start);
+    if stream.error.is_some() {
+        return None;
+    }
+    stream.docs.into_iter().next().map(|d| d.root)
+}
+
+fn relocate(mut node: YNode, span: Span) -> YNode {
+    node.span = span;
+    match &mut node.value {
+        crate::parse::yaml::YValue::Seq(items) => {
+            for item in items.iter_mut() {
+                *item = relocate(item.clone(), span);
+            }
+        }
+        crate::parse::yaml::YValue::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                *k = relocate(k.clone(), span);
+                *v = relocate(v.clone(), span);
+            }
+        }
+        _ => {}
+    }
+    node
+}

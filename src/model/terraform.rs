@@ -1,0 +1,125 @@
+//! Terraform: blocks, attributes, references and file-reading calls, all with byte spans.
+
+use crate::source::{FileId, Span};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Address {
+    Var(String),
+    Local(String),
+    Output(String),
+    Module(String),
+    Data(String, String),
+    Resource(String, String),
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::Var(n) => write!(f, "var.{n}"),
+            Address::Local(n) => write!(f, "local.{n}"),
+            Address::Output(n) => write!(f, "output.{n}"),
+            Address::Module(n) => write!(f, "module.{n}"),
+            Address::Data(t, n) => write!(f, "data.{t}.{n}"),
+            Address::Resource(t, n) => write!(f, "{t}.{n}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TfRef {
+    pub addr: Address,
+    /// The traversal up to the part that names the address (`module.m.out`, `data.t.n`).
+    pub span: Span,
+}
+
+/// A `templatefile()` or `file()` call.
+#[derive(Clone, Debug)]
+pub struct FileCall {
+    pub func: &'static str,
+    pub span: Span,
+    pub path_span: Span,
+    /// The path relative to the module directory, when it is static.
+    pub path: Option<String>,
+    /// The top-level attribute the call sits in (`custom_data`, `user_data`, a local's name...).
+    pub attr: String,
+    /// Keys of the `templatefile()` variables map.
+    pub vars: Vec<(String, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TfAttr {
+    pub name: String,
+    pub span: Span,
+    pub key_span: Span,
+    /// The value when it is a plain string literal.
+    pub literal: Option<String>,
+    pub refs: Vec<TfRef>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    Resource,
+    Data,
+    Module,
+    Variable,
+    Output,
+    Locals,
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct TfBlock {
+    pub kind: BlockKind,
+    pub ident: String,
+    pub labels: Vec<String>,
+    pub span: Span,
+    /// Identifier and labels: where block-level findings point.
+    pub header: Span,
+    pub attrs: Vec<TfAttr>,
+    /// Every reference anywhere in the block, nested blocks included.
+    pub refs: Vec<TfRef>,
+    pub calls: Vec<FileCall>,
+}
+
+impl TfBlock {
+    pub fn attr(&self, name: &str) -> Option<&TfAttr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    /// The address this block declares, if it declares one (locals blocks declare several).
+    pub fn address(&self) -> Option<Address> {
+        let label = |i: usize| self.labels.get(i).cloned();
+        match self.kind {
+            BlockKind::Resource => Some(Address::Resource(label(0)?, label(1)?)),
+            BlockKind::Data => Some(Address::Data(label(0)?, label(1)?)),
+            BlockKind::Module => Some(Address::Module(label(0)?)),
+            BlockKind::Variable => Some(Address::Var(label(0)?)),
+            BlockKind::Output => Some(Address::Output(label(0)?)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct TfFile {
+    pub blocks: Vec<TfBlock>,
+}
+
+/// A Terraform module: one directory's `.tf` files.
+#[derive(Clone, Debug)]
+pub struct TfModule {
+    /// Directory relative to the root, forward slashes, "" for the root itself.
+    pub dir: String,
+    pub files: Vec<FileId>,
+}
+
+/// One declared thing in a module: a block or a single local.
+#[derive(Clone, Debug)]
+pub struct TfEntity<'a> {
+    pub addr: Address,
+    pub file: FileId,
+    pub header: Span,
+    pub refs: &'a [TfRef],
+    pub block: &'a TfBlock,
+}

@@ -1,0 +1,231 @@
+//! HCL (hcl-edit, which keeps spans) lowered into the Terraform model.
+
+use crate::model::terraform::{Address, BlockKind, FileCall, TfAttr, TfBlock, TfFile, TfRef};
+use crate::source::Span;
+use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
+use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl_edit::template::Element;
+use hcl_edit::visit::{self, Visit};
+
+/// A syntax error: byte offset and message.
+pub struct HclError {
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn parse_body(text: &str) -> Result<Body, HclError> {
+    hcl_edit::parser::parse_body(text).map_err(|e| HclError { offset: e.location().offset(), message: e.message().to_string() })
+}
+
+fn span_of(node: &impl hcl_edit::Span) -> Span {
+    node.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+}
+
+pub fn lower(body: &Body) -> TfFile {
+    TfFile { blocks: body.iter().filter_map(Structure::as_block).map(lower_block).collect() }
+}
+
+fn lower_block(block: &Block) -> TfBlock {
+    let ident = block.ident.as_str().to_string();
+    let kind = match ident.as_str() {
+        "resource" => BlockKind::Resource,
+        "data" => BlockKind::Data,
+        "module" => BlockKind::Module,
+        "variable" => BlockKind::Variable,
+        "output" => BlockKind::Output,
+        "locals" => BlockKind::Locals,
+        _ => BlockKind::Other,
+    };
+    let labels: Vec<String> = block
+        .labels
+        .iter()
+        .map(|l| match l {
+            BlockLabel::Ident(i) => i.as_str().to_string(),
+            BlockLabel::String(s) => s.as_str().to_string(),
+        })
+        .collect();
+    let header_end = block.labels.last().map(span_of).unwrap_or_else(|| span_of(&block.ident)).end;
+    let mut out = TfBlock { kind, ident, labels, span: span_of(block), header: Span::new(span_of(&block.ident).start, header_end), attrs: Vec::new(), refs: Vec::new(), calls: Vec::new() };
+    for structure in block.body.iter() {
+        match structure {
+            Structure::Attribute(attr) => {
+                let mut c = Collector::new(attr.key.as_str());
+                c.visit_expr(&attr.value);
+                let literal = match &attr.value {
+                    Expression::String(s) => Some(s.as_str().to_string()),
+                    _ => None,
+                };
+                out.refs.extend(c.refs.iter().cloned());
+                out.calls.extend(c.calls);
+                out.attrs.push(TfAttr { name: attr.key.as_str().to_string(), span: span_of(attr), key_span: span_of(&attr.key), literal, refs: c.refs });
+            }
+            Structure::Block(nested) => {
+                let mut c = Collector::new(block_attr_name(nested));
+                c.visit_block(nested);
+                out.refs.extend(c.refs);
+                out.calls.extend(c.calls);
+            }
+        }
+    }
+    out
+}
+
+fn block_attr_name(block: &Block) -> &str {
+    block.ident.as_str()
+}
+
+/// Walks expressions, collecting references and file-reading calls.
+struct Collector {
+    attr: String,
+    refs: Vec<TfRef>,
+    calls: Vec<FileCall>,
+    /// Names bound by enclosing `for` expressions.
+    bound: Vec<String>,
+}
+
+impl Collector {
+    fn new(attr: &str) -> Self {
+        Collector { attr: attr.to_string(), refs: Vec::new(), calls: Vec::new(), bound: Vec::new() }
+    }
+}
+
+const NOT_RESOURCES: &[&str] = &["var", "local", "module", "data", "path", "terraform", "count", "each", "self"];
+
+impl Visit for Collector {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        if let Some(r) = reference(node, &self.bound) {
+            self.refs.push(r);
+        }
+        visit::visit_traversal(self, node);
+    }
+
+    fn visit_for_expr(&mut self, node: &ForExpr) {
+        let before = self.bound.len();
+        self.bound.extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
+        self.bound.push(node.intro.value_var.as_str().to_string());
+        visit::visit_for_expr(self, node);
+        self.bound.truncate(before);
+    }
+
+    fn visit_func_call(&mut self, node: &FuncCall) {
+        let name = node.name.name.as_str();
+        if node.name.namespace.is_empty() && (name == "templatefile" || name == "file") {
+            let mut args = node.args.iter();
+            if let Some(path_expr) = args.next() {
+                let vars = match args.next() {
+                    Some(Expression::Object(obj)) => obj
+                        .iter()
+                        .filter_map(|(k, _)| match k {
+                            ObjectKey::Ident(i) => Some((i.as_str().to_string(), span_of(i))),
+                            ObjectKey::Expression(Expression::String(s)) => Some((s.as_str().to_string(), span_of(s))),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                self.calls.push(FileCall {
+                    func: if name == "file" { "file" } else { "templatefile" },
+                    span: span_of(node),
+                    path_span: span_of(path_expr),
+                    path: static_path(path_expr),
+                    attr: self.attr.clone(),
+                    vars,
+                });
+            }
+        }
+        visit::visit_func_call(self, node);
+    }
+}
+
+fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
+    let Expression::Variable(root) = &t.expr else { return None };
+    let root_name = root.as_str();
+    if bound.iter().any(|b| b == root_name) {
+        return None;
+    }
+    let names: Vec<(&str, Span)> = t
+        .operators
+        .iter()
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some((id.as_str(), span_of(op))),
+            _ => None,
+        })
+        .collect();
+    let start = span_of(root).start;
+    let upto = |n: usize| names.get(n - 1).map(|(_, s)| Span::new(start, s.end));
+    let name = |n: usize| names.get(n).map(|(s, _)| s.to_string());
+    let (addr, span) = match root_name {
+        "var" => (Address::Var(name(0)?), upto(1)?),
+        "local" => (Address::Local(name(0)?), upto(1)?),
+        // `module.m[k].out`: only the call name matters here.
+        "module" => (Address::Module(first_attr(t)?), upto(2).or_else(|| upto(1))?),
+        "data" => (Address::Data(name(0)?, name(1)?), upto(2)?),
+        r if NOT_RESOURCES.contains(&r) => return None,
+        r => (Address::Resource(r.to_string(), name(0)?), upto(1)?),
+    };
+    Some(TfRef { addr, span })
+}
+
+fn first_attr(t: &Traversal) -> Option<String> {
+    match t.operators.first()?.value() {
+        TraversalOperator::GetAttr(id) => Some(id.as_str().to_string()),
+        _ => None,
+    }
+}
+
+/// `"x.yaml"`, `"${path.module}/x.yaml"` → a path relative to the module directory.
+fn static_path(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.as_str().to_string()),
+        Expression::StringTemplate(t) => {
+            let mut out = String::new();
+            for element in t.iter() {
+                match element {
+                    Element::Literal(s) => out.push_str(s.as_str()),
+                    Element::Interpolation(i) => match &i.expr {
+                        Expression::Traversal(tr) if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path") && first_attr(tr).as_deref() == Some("module") => out.push('.'),
+                        _ => return None,
+                    },
+                    Element::Directive(_) => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(src: &str) -> TfFile {
+        lower(&parse_body(src).ok().unwrap())
+    }
+
+    #[test]
+    fn collects_references_with_spans() {
+        let src = "module \"a\" {\n  x = try(one(module.b[\"k\"].out).ip, null)\n  y = \"${data.t.n.id}-${var.v}\"\n  z = [for s in var.l : s.id]\n}\n";
+        let f = file(src);
+        let refs: Vec<String> = f.blocks[0].refs.iter().map(|r| format!("{} {}", r.addr, &src[r.span.start..r.span.end])).collect();
+        assert_eq!(refs, ["module.b module.b", "data.t.n data.t.n", "var.v var.v", "var.l var.l"]);
+    }
+
+    #[test]
+    fn finds_templatefile_paths_and_vars() {
+        let src = "module \"n\" {\n  custom_data = base64encode(templatefile(\"${path.module}/ci.yaml\", { kv = var.k }))\n}\n";
+        let f = file(src);
+        let call = &f.blocks[0].calls[0];
+        assert_eq!(call.path.as_deref(), Some("./ci.yaml"));
+        assert_eq!(call.attr, "custom_data");
+        assert_eq!(call.vars[0].0, "kv");
+    }
+
+    #[test]
+    fn heredoc_key_values_are_not_attributes() {
+        let src = "resource \"t\" \"n\" {\n  user_data = <<EOT\n[settings]\nkey = \"${data.a.b.c}\"\nEOT\n}\n";
+        let f = file(src);
+        assert_eq!(f.blocks[0].attrs.len(), 1);
+        assert_eq!(f.blocks[0].refs[0].addr, Address::Data("a".into(), "b".into()));
+    }
+}

@@ -1,0 +1,1 @@
+pub mod secret_fetch_retry;

@@ -1,0 +1,1 @@
+pub mod publish_status_address;

@@ -1,0 +1,72 @@
+//! Stage 5: rules. One file per rule under `src/rules/<domain>/`, its doc in
+//! `rules/<domain>/<name>.md`, its fixtures in `fixtures/<domain>/<name>/`. Adding a rule means
+//! adding its file and one line to `ALL`.
+
+pub mod cloud_init;
+pub mod helm;
+pub mod ingress_nginx;
+pub mod parse;
+pub mod terraform;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::Graph;
+use crate::model::Project;
+use crate::source::{FileId, Span};
+
+pub struct RuleMeta {
+    /// `domain/name`: a public contract, used to select, configure and suppress.
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// The rule's Markdown documentation.
+    pub doc: &'static str,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic>;
+}
+
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub graph: &'a Graph,
+}
+
+impl Context<'_> {
+    /// A diagnostic of `rule` at its default severity.
+    pub fn report(&self, rule: &'static RuleMeta, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule.id, rule.severity, file, span, message)
+    }
+}
+
+/// Every rule, in id order.
+pub static ALL: &[&dyn Rule] = &[
+    &cloud_init::secret_fetch_retry::SecretFetchRetry,
+    &helm::values_drift::ValuesDrift,
+    &ingress_nginx::publish_status_address::PublishStatusAddress,
+    &parse::duplicate_key::DuplicateKey,
+    &parse::syntax_error::SyntaxError,
+    &parse::unreadable_file::UnreadableFile,
+    &terraform::module_cycle::ModuleCycle,
+    &terraform::unused_data_source::UnusedDataSource,
+];
+
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().id == id)
+}
+
+/// Whether `pattern` (an exact id, a domain like `terraform`, or a prefix like `terraform/`)
+/// names the rule `id`.
+pub fn matches(pattern: &str, id: &str) -> bool {
+    let domain = id.split('/').next().unwrap_or(id);
+    pattern == id || pattern == domain || pattern.trim_end_matches('/') == domain
+}
+
+/// Rules reported by the parse stage itself; their `check` is empty.
+pub struct ParseStage;
+
+impl ParseStage {
+    pub fn none() -> Vec<Diagnostic> {
+        Vec::new()
+    }
+}

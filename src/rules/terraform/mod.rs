@@ -1,0 +1,2 @@
+pub mod module_cycle;
+pub mod unused_data_source;
