@@ -9,7 +9,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "infralint", version, about = "Lint a whole infrastructure repository: Terraform, cloud-init, Kubernetes, Flux, Fleet, RKE2 and Helm values, across files.")]
+#[command(
+    name = "infralint",
+    version,
+    about = "Lint a whole infrastructure repository: Terraform, cloud-init, Kubernetes, Flux, Fleet, RKE2 and Helm values, across files."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -60,7 +64,11 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Rules => {
-            let width = rules::ALL.iter().map(|r| r.meta().id.len()).max().unwrap_or(0);
+            let width = rules::ALL
+                .iter()
+                .map(|r| r.meta().id.len())
+                .max()
+                .unwrap_or(0);
             for r in rules::ALL {
                 let m = r.meta();
                 println!("{:width$}  {:7}  {}", m.id, m.severity.as_str(), m.summary);
@@ -83,7 +91,10 @@ pub fn main() -> i32 {
 
 fn check(args: CheckArgs) -> i32 {
     for pattern in args.select.iter().chain(&args.ignore) {
-        if !rules::ALL.iter().any(|r| rules::matches(pattern, r.meta().id)) {
+        if !rules::ALL
+            .iter()
+            .any(|r| rules::matches(pattern, r.meta().id))
+        {
             eprintln!("error: unknown rule or domain `{pattern}` (see `infralint rules`)");
             return 2;
         }
@@ -98,7 +109,12 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     }
-    let config_path = args.config.clone().or_else(|| args.paths.first().map(|p| p.join("infralint.toml")).filter(|p| p.is_file()));
+    let config_path = args.config.clone().or_else(|| {
+        args.paths
+            .first()
+            .map(|p| p.join("infralint.toml"))
+            .filter(|p| p.is_file())
+    });
     let config = match config_path.map(|p| Config::load(&p)).transpose() {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => {
@@ -106,7 +122,10 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(p) => p,
         Err(e) => {
@@ -114,8 +133,17 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
-    let options = Options { select: args.select, ignore: args.ignore, config };
-    let runs: Vec<Run> = pool.install(|| args.paths.iter().map(|p| lint(p, threads, &options)).collect());
+    let options = Options {
+        select: args.select,
+        ignore: args.ignore,
+        config,
+    };
+    let runs: Vec<Run> = pool.install(|| {
+        args.paths
+            .iter()
+            .map(|p| lint(p, threads, &options))
+            .collect()
+    });
     let out = match args.format {
         Format::Json => report::json::render(&runs) + "\n",
         Format::Human => {
@@ -124,6 +152,9 @@ fn check(args: CheckArgs) -> i32 {
         }
     };
     print!("{out}");
-    let errors = runs.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == Severity::Error);
+    let errors = runs
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity == Severity::Error);
     i32::from(errors)
 }

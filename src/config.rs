@@ -35,17 +35,33 @@ pub struct Config {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config: Config = toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?;
         for key in config.rules.keys() {
-            if !crate::rules::ALL.iter().any(|r| crate::rules::matches(key, r.meta().id)) {
-                return Err(format!("{}: unknown rule `{key}` (see `infralint rules`)", path.display()));
+            if !crate::rules::ALL
+                .iter()
+                .any(|r| crate::rules::matches(key, r.meta().id))
+            {
+                return Err(format!(
+                    "{}: unknown rule `{key}` (see `infralint rules`)",
+                    path.display()
+                ));
             }
         }
         Ok(config)
     }
 
     pub fn level(&self, id: &str) -> Option<Level> {
-        self.rules.get(id).or_else(|| self.rules.iter().find(|(k, _)| crate::rules::matches(k, id)).map(|(_, v)| v)).copied()
+        self.rules
+            .get(id)
+            .or_else(|| {
+                self.rules
+                    .iter()
+                    .find(|(k, _)| crate::rules::matches(k, id))
+                    .map(|(_, v)| v)
+            })
+            .copied()
     }
 }

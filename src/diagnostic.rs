@@ -43,7 +43,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &'static str, severity: Severity, file: FileId, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             rule,
             severity,
@@ -64,7 +70,11 @@ impl Diagnostic {
         self
     }
     pub fn related(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        self.related.push(Related { file, span, message: message.into() });
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
         self
     }
 }

@@ -34,15 +34,18 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
 
 /// Helm chart `templates/` hold Go templates, not YAML.
 fn in_helm_templates(path: &Path) -> bool {
-    path.ancestors()
-        .skip(1)
-        .any(|dir| dir.file_name().is_some_and(|n| n == "templates") && dir.parent().is_some_and(|p| p.join("Chart.yaml").is_file()))
+    path.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir.parent().is_some_and(|p| p.join("Chart.yaml").is_file())
+    })
 }
 
 /// Walks `root` in parallel and returns `(absolute path, kind)` pairs sorted by path.
 pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
     if root.is_file() {
-        return kind_of(root).map(|k| vec![(root.to_path_buf(), k)]).unwrap_or_default();
+        return kind_of(root)
+            .map(|k| vec![(root.to_path_buf(), k)])
+            .unwrap_or_default();
     }
     let found = Mutex::new(Vec::new());
     WalkBuilder::new(root)
@@ -50,7 +53,12 @@ pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
         .require_git(false)
         .follow_links(false)
         .add_custom_ignore_filename(".infralintignore")
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name().to_str().is_some_and(|n| SKIP_DIRS.contains(&n))))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIP_DIRS.contains(&n)))
+        })
         .build_parallel()
         .run(|| {
             let found = &found;
@@ -58,7 +66,10 @@ pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
                 if let Ok(entry) = entry {
                     if entry.file_type().is_some_and(|t| t.is_file()) {
                         if let Some(kind) = kind_of(entry.path()) {
-                            found.lock().unwrap_or_else(|e| e.into_inner()).push((entry.into_path(), kind));
+                            found
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push((entry.into_path(), kind));
                         }
                     }
                 }
@@ -73,9 +84,16 @@ pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
 /// `path` relative to `root`, with forward slashes.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = if root.is_file() {
-        path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_path_buf())
+        path.file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.to_path_buf())
     } else {
-        path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+        path.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf())
     };
-    rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }

@@ -14,7 +14,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
     pub fn len(&self) -> usize {
         self.end - self.start
@@ -49,7 +52,12 @@ impl SourceFile {
     pub fn new(rel: String, abs: PathBuf, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { rel, abs, text, line_starts }
+        SourceFile {
+            rel,
+            abs,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and 1-based column (in Unicode scalar values) of a byte offset.
@@ -62,7 +70,10 @@ impl SourceFile {
 
     /// Byte offset of the start of a 0-based line.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts.get(line0).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(line0)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {

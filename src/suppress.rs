@@ -12,7 +12,11 @@ pub fn is_suppressed(diag: &Diagnostic, file: &SourceFile) -> bool {
     if !file.text.contains(LINE) {
         return false;
     }
-    if file.text.match_indices(FILE).any(|(at, _)| names(&file.text[at + FILE.len()..], diag.rule)) {
+    if file
+        .text
+        .match_indices(FILE)
+        .any(|(at, _)| names(&file.text[at + FILE.len()..], diag.rule))
+    {
         return true;
     }
     let (line, _) = file.line_col(diag.span.start);
@@ -43,7 +47,12 @@ fn directive(line: &str, rule: &str) -> bool {
 /// `[a, b] reason` names `rule`; a bare directive (no brackets) names every rule.
 fn names(rest: &str, rule: &str) -> bool {
     match rest.strip_prefix('[') {
-        Some(list) => list.split(']').next().unwrap_or("").split(',').any(|id| crate::rules::matches(id.trim(), rule)),
+        Some(list) => list
+            .split(']')
+            .next()
+            .unwrap_or("")
+            .split(',')
+            .any(|id| crate::rules::matches(id.trim(), rule)),
         None => !rest.starts_with(|c: char| c.is_alphanumeric() || c == '-'),
     }
 }
@@ -56,20 +65,38 @@ mod tests {
 
     fn check(text: &str, at: usize) -> bool {
         let file = SourceFile::new("f".into(), "f".into(), text.into());
-        let diag = Diagnostic::new("terraform/unused-data-source", Severity::Warning, 0, Span::new(at, at + 1), "m");
+        let diag = Diagnostic::new(
+            "terraform/unused-data-source",
+            Severity::Warning,
+            0,
+            Span::new(at, at + 1),
+            "m",
+        );
         is_suppressed(&diag, &file)
     }
 
     #[test]
     fn line_above_and_same_line() {
         assert!(check("# infralint:ignore[terraform/unused-data-source] kept for later\ndata \"a\" \"b\" {}\n", 64));
-        assert!(check("data \"a\" \"b\" {} # infralint:ignore[terraform]\n", 0));
-        assert!(!check("# infralint:ignore[helm/values-drift]\ndata \"a\" \"b\" {}\n", 39));
-        assert!(!check("# infralint:ignore[terraform]\n\ndata \"a\" \"b\" {}\n", 31));
+        assert!(check(
+            "data \"a\" \"b\" {} # infralint:ignore[terraform]\n",
+            0
+        ));
+        assert!(!check(
+            "# infralint:ignore[helm/values-drift]\ndata \"a\" \"b\" {}\n",
+            39
+        ));
+        assert!(!check(
+            "# infralint:ignore[terraform]\n\ndata \"a\" \"b\" {}\n",
+            31
+        ));
     }
 
     #[test]
     fn whole_file() {
-        assert!(check("// infralint:ignore-file[terraform/unused-data-source]\n\n\ndata \"a\" \"b\" {}\n", 58));
+        assert!(check(
+            "// infralint:ignore-file[terraform/unused-data-source]\n\n\ndata \"a\" \"b\" {}\n",
+            58
+        ));
     }
 }

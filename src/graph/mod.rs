@@ -71,14 +71,35 @@ impl Graph {
     pub fn build(project: &Project) -> Graph {
         let mut graph = Graph::default();
         for (id, file) in project.files.iter().enumerate() {
-            let node = graph.g.add_node(Entity { kind: EntityKind::File, name: file.rel.clone(), file: Some(id), span: Span::default(), module: None, addr: None });
+            let node = graph.g.add_node(Entity {
+                kind: EntityKind::File,
+                name: file.rel.clone(),
+                file: Some(id),
+                span: Span::default(),
+                module: None,
+                addr: None,
+            });
             graph.files.insert(id, node);
         }
         for (m, module) in project.modules.iter().enumerate() {
-            let node = graph.g.add_node(Entity { kind: EntityKind::TfModule, name: module.dir.clone(), file: None, span: Span::default(), module: Some(m), addr: None });
+            let node = graph.g.add_node(Entity {
+                kind: EntityKind::TfModule,
+                name: module.dir.clone(),
+                file: None,
+                span: Span::default(),
+                module: Some(m),
+                addr: None,
+            });
             graph.modules.insert(m, node);
             for e in project.entities(m) {
-                let node = graph.g.add_node(Entity { kind: EntityKind::TfBlock, name: e.addr.to_string(), file: Some(e.file), span: e.header, module: Some(m), addr: Some(e.addr.clone()) });
+                let node = graph.g.add_node(Entity {
+                    kind: EntityKind::TfBlock,
+                    name: e.addr.to_string(),
+                    file: Some(e.file),
+                    span: e.header,
+                    module: Some(m),
+                    addr: Some(e.addr.clone()),
+                });
                 graph.by_addr.entry((m, e.addr)).or_insert(node);
             }
         }
@@ -88,29 +109,80 @@ impl Graph {
                 for r in e.refs {
                     match graph.by_addr.get(&(m, r.addr.clone())) {
                         Some(&to) => {
-                            graph.g.add_edge(from, to, Reference { kind: RefKind::Terraform, file: e.file, span: r.span });
+                            graph.g.add_edge(
+                                from,
+                                to,
+                                Reference {
+                                    kind: RefKind::Terraform,
+                                    file: e.file,
+                                    span: r.span,
+                                },
+                            );
                         }
-                        None if !matches!(r.addr, Address::Resource(..)) => graph.dangling.push(Dangling { from, target: r.addr.to_string(), file: e.file, span: r.span }),
+                        None if !matches!(r.addr, Address::Resource(..) | Address::Block(_)) => {
+                            graph.dangling.push(Dangling {
+                                from,
+                                target: r.addr.to_string(),
+                                file: e.file,
+                                span: r.span,
+                            })
+                        }
                         // `x.y` may be a dynamic-block iterator or similar, not a resource.
                         None => {}
                     }
                 }
-                if let Some(source) = e.block.attr("source").filter(|_| matches!(e.addr, Address::Module(_))) {
+                if let Some(source) = e
+                    .block
+                    .attr("source")
+                    .filter(|_| matches!(e.addr, Address::Module(_)))
+                {
                     let dir = project.modules[m].dir.as_str();
-                    let target = source.literal.as_deref().filter(|s| s.starts_with("./") || s.starts_with("../")).and_then(|s| join(dir, s));
+                    let target = source
+                        .literal
+                        .as_deref()
+                        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                        .and_then(|s| join(dir, s));
                     if let Some(target) = target.and_then(|t| project.module_of(&t)) {
-                        graph.g.add_edge(from, graph.modules[&target], Reference { kind: RefKind::ModuleSource, file: e.file, span: source.span });
+                        graph.g.add_edge(
+                            from,
+                            graph.modules[&target],
+                            Reference {
+                                kind: RefKind::ModuleSource,
+                                file: e.file,
+                                span: source.span,
+                            },
+                        );
                     }
                 }
             }
         }
         for link in &project.templates {
             let from = graph.files[&link.from];
-            graph.g.add_edge(from, graph.files[&link.target], Reference { kind: RefKind::Template, file: link.from, span: link.call });
+            graph.g.add_edge(
+                from,
+                graph.files[&link.target],
+                Reference {
+                    kind: RefKind::Template,
+                    file: link.from,
+                    span: link.call,
+                },
+            );
         }
         for obj in &project.k8s {
-            let name = format!("{}/{}/{}", obj.kind, obj.namespace.as_deref().unwrap_or(""), obj.name.as_deref().unwrap_or(""));
-            graph.g.add_node(Entity { kind: EntityKind::K8sObject, name, file: Some(obj.file), span: obj.span, module: None, addr: None });
+            let name = format!(
+                "{}/{}/{}",
+                obj.kind,
+                obj.namespace.as_deref().unwrap_or(""),
+                obj.name.as_deref().unwrap_or("")
+            );
+            graph.g.add_node(Entity {
+                kind: EntityKind::K8sObject,
+                name,
+                file: Some(obj.file),
+                span: obj.span,
+                module: None,
+                addr: None,
+            });
         }
         graph
     }
@@ -120,7 +192,9 @@ impl Graph {
     }
 
     pub fn entities(&self, kind: EntityKind) -> impl Iterator<Item = EntityId> + '_ {
-        self.g.node_indices().filter(move |&i| self.g[i].kind == kind)
+        self.g
+            .node_indices()
+            .filter(move |&i| self.g[i].kind == kind)
     }
 
     /// Outgoing references, in source order.
@@ -134,7 +208,20 @@ impl Graph {
     }
 
     fn edges(&self, id: EntityId, dir: Direction) -> Vec<(EntityId, &Reference)> {
-        let mut out: Vec<_> = self.g.edges_directed(id, dir).map(|e| (if dir == Direction::Outgoing { e.target() } else { e.source() }, e.weight())).collect();
+        let mut out: Vec<_> = self
+            .g
+            .edges_directed(id, dir)
+            .map(|e| {
+                (
+                    if dir == Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    },
+                    e.weight(),
+                )
+            })
+            .collect();
         out.sort_by_key(|(_, r)| (r.file, r.span));
         out
     }
@@ -154,13 +241,22 @@ impl Graph {
     /// One simple cycle per strongly connected component of `kind` edges (self-loops included),
     /// each starting at its earliest entity. A cycle `[a, b]` means a → b → a.
     pub fn cycles(&self, kind: RefKind) -> Vec<Vec<EntityId>> {
-        let filtered = self.g.filter_map(|_, n| Some(n), |_, e| (e.kind == kind).then_some(()));
+        let filtered = self
+            .g
+            .filter_map(|_, n| Some(n), |_, e| (e.kind == kind).then_some(()));
         let mut out = Vec::new();
         for scc in petgraph::algo::tarjan_scc(&filtered) {
             let members: HashSet<EntityId> = scc.iter().copied().collect();
-            let start = *scc.iter().min_by_key(|&&n| (self.g[n].file, self.g[n].span)).expect("an SCC is never empty");
+            let start = *scc
+                .iter()
+                .min_by_key(|&&n| (self.g[n].file, self.g[n].span))
+                .expect("an SCC is never empty");
             if scc.len() == 1 {
-                if self.references(start).iter().any(|(t, r)| *t == start && r.kind == kind) {
+                if self
+                    .references(start)
+                    .iter()
+                    .any(|(t, r)| *t == start && r.kind == kind)
+                {
                     out.push(vec![start]);
                 }
                 continue;
@@ -174,7 +270,12 @@ impl Graph {
     }
 
     /// Shortest path from `start` back to itself inside `members`.
-    fn path_back(&self, start: EntityId, members: &HashSet<EntityId>, kind: RefKind) -> Option<Vec<EntityId>> {
+    fn path_back(
+        &self,
+        start: EntityId,
+        members: &HashSet<EntityId>,
+        kind: RefKind,
+    ) -> Option<Vec<EntityId>> {
         let mut prev: HashMap<EntityId, EntityId> = HashMap::new();
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
@@ -203,6 +304,9 @@ impl Graph {
 
     /// The first reference from `a` to `b` of `kind`.
     pub fn reference(&self, a: EntityId, b: EntityId, kind: RefKind) -> Option<&Reference> {
-        self.references(a).into_iter().find(|(t, r)| *t == b && r.kind == kind).map(|(_, r)| r)
+        self.references(a)
+            .into_iter()
+            .find(|(t, r)| *t == b && r.kind == kind)
+            .map(|(_, r)| r)
     }
 }

@@ -25,13 +25,25 @@ pub struct Script {
 impl Script {
     /// The source offset of a byte offset into `text`.
     pub fn host(&self, offset: usize) -> usize {
-        let i = self.segments.partition_point(|s| s.at <= offset).saturating_sub(1);
-        let Some(seg) = self.segments.get(i) else { return 0 };
+        let i = self
+            .segments
+            .partition_point(|s| s.at <= offset)
+            .saturating_sub(1);
+        let Some(seg) = self.segments.get(i) else {
+            return 0;
+        };
         let local = offset.saturating_sub(seg.at);
         let seg_text = &self.text[seg.at.min(self.text.len())..];
         let line = seg_text[..local.min(seg_text.len())].matches('\n').count();
-        let line_start = seg_text[..local.min(seg_text.len())].rfind('\n').map_or(0, |p| p + 1);
-        let base = seg.lines.get(line).or(seg.lines.last()).copied().unwrap_or(seg.host.start);
+        let line_start = seg_text[..local.min(seg_text.len())]
+            .rfind('\n')
+            .map_or(0, |p| p + 1);
+        let base = seg
+            .lines
+            .get(line)
+            .or(seg.lines.last())
+            .copied()
+            .unwrap_or(seg.host.start);
         (base + local - line_start).clamp(seg.host.start, seg.host.end.max(seg.host.start))
     }
 
@@ -52,7 +64,11 @@ impl CloudInit {
         let mut scripts = Vec::new();
         for key in ["bootcmd", "runcmd"] {
             if let Some(list) = root.get(key) {
-                let mut script = Script { origin: key.to_string(), text: String::new(), segments: Vec::new() };
+                let mut script = Script {
+                    origin: key.to_string(),
+                    text: String::new(),
+                    segments: Vec::new(),
+                };
                 for item in list.items() {
                     match &item.value {
                         YValue::Scalar(..) => push(&mut script, src, item),
@@ -60,7 +76,11 @@ impl CloudInit {
                             let words: Vec<&str> = args.iter().filter_map(YNode::as_str).collect();
                             let at = script.text.len();
                             script.text.push_str(&words.join(" "));
-                            script.segments.push(Segment { at, lines: vec![item.span.start], host: item.span });
+                            script.segments.push(Segment {
+                                at,
+                                lines: vec![item.span.start],
+                                host: item.span,
+                            });
                         }
                         _ => {}
                     }
@@ -69,12 +89,26 @@ impl CloudInit {
                 scripts.push(script);
             }
         }
-        for entry in root.get("write_files").map(YNode::items).unwrap_or_default() {
-            let (Some(content), path) = (entry.get("content"), entry.str_at(&["path"]).unwrap_or("?")) else { continue };
-            let encoded = entry.str_at(&["encoding"]).is_some_and(|e| e != "text/plain");
+        for entry in root
+            .get("write_files")
+            .map(YNode::items)
+            .unwrap_or_default()
+        {
+            let (Some(content), path) =
+                (entry.get("content"), entry.str_at(&["path"]).unwrap_or("?"))
+            else {
+                continue;
+            };
+            let encoded = entry
+                .str_at(&["encoding"])
+                .is_some_and(|e| e != "text/plain");
             let text = content.as_str().unwrap_or("");
             if !encoded && (path.ends_with(".sh") || text.starts_with("#!")) {
-                let mut script = Script { origin: format!("write_files {path}"), text: String::new(), segments: Vec::new() };
+                let mut script = Script {
+                    origin: format!("write_files {path}"),
+                    text: String::new(),
+                    segments: Vec::new(),
+                };
                 push(&mut script, src, content);
                 scripts.push(script);
             }
@@ -85,8 +119,19 @@ impl CloudInit {
     /// User-data that is itself a shell script.
     pub fn from_script(file: FileId, src: &SourceFile) -> Self {
         let lines = (0..src.line_count()).map(|l| src.line_start(l)).collect();
-        let segment = Segment { at: 0, lines, host: Span::new(0, src.text.len()) };
-        CloudInit { file, scripts: vec![Script { origin: "user-data script".into(), text: src.text.clone(), segments: vec![segment] }] }
+        let segment = Segment {
+            at: 0,
+            lines,
+            host: Span::new(0, src.text.len()),
+        };
+        CloudInit {
+            file,
+            scripts: vec![Script {
+                origin: "user-data script".into(),
+                text: src.text.clone(),
+                segments: vec![segment],
+            }],
+        }
     }
 }
 
@@ -100,10 +145,16 @@ fn push(script: &mut Script, src: &SourceFile, node: &YNode) {
     let lines = match node.style() {
         Some(Style::Literal) => {
             let indent = node.span.start - src.line_start(line0);
-            (0..value.lines().count().max(1)).map(|k| (src.line_start(line0 + k) + indent).min(node.span.end)).collect()
+            (0..value.lines().count().max(1))
+                .map(|k| (src.line_start(line0 + k) + indent).min(node.span.end))
+                .collect()
         }
         Some(Style::SingleQuoted | Style::DoubleQuoted) => vec![node.span.start + 1],
         _ => vec![node.span.start],
     };
-    script.segments.push(Segment { at, lines, host: node.span });
+    script.segments.push(Segment {
+        at,
+        lines,
+        host: node.span,
+    });
 }

@@ -26,9 +26,16 @@ pub struct HelmValues {
 /// The chart name in a chart reference: `ingress-nginx`, `oci://r/x/ingress-nginx`,
 /// `https://…/ingress-nginx-4.11.0.tgz` all give `ingress-nginx`.
 pub fn chart_name(reference: &str) -> String {
-    let last = reference.trim_end_matches('/').rsplit('/').next().unwrap_or(reference);
+    let last = reference
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(reference);
     match last.strip_suffix(".tgz") {
-        Some(stem) => match stem.rfind(|c: char| c == '-').filter(|&i| stem[i + 1..].starts_with(|c: char| c.is_ascii_digit())) {
+        Some(stem) => match stem
+            .rfind('-')
+            .filter(|&i| stem[i + 1..].starts_with(|c: char| c.is_ascii_digit()))
+        {
             Some(i) => stem[..i].to_string(),
             None => stem.to_string(),
         },
@@ -41,7 +48,13 @@ mod tests {
     #[test]
     fn chart_names() {
         assert_eq!(super::chart_name("ingress-nginx"), "ingress-nginx");
-        assert_eq!(super::chart_name("oci://ghcr.io/x/ingress-nginx"), "ingress-nginx");
-        assert_eq!(super::chart_name("https://h/ingress-nginx-4.11.0.tgz"), "ingress-nginx");
+        assert_eq!(
+            super::chart_name("oci://ghcr.io/x/ingress-nginx"),
+            "ingress-nginx"
+        );
+        assert_eq!(
+            super::chart_name("https://h/ingress-nginx-4.11.0.tgz"),
+            "ingress-nginx"
+        );
     }
 }

@@ -55,7 +55,11 @@ impl Project {
     }
 
     pub fn doc(&self, obj: &K8sObject) -> &YNode {
-        &self.yaml(obj.file).expect("objects come from YAML files").docs[obj.doc].root
+        &self
+            .yaml(obj.file)
+            .expect("objects come from YAML files")
+            .docs[obj.doc]
+            .root
     }
 
     pub fn module_of(&self, dir: &str) -> Option<usize> {
@@ -65,14 +69,53 @@ impl Project {
     /// Everything a module declares: blocks, and each local separately.
     pub fn entities(&self, module: usize) -> Vec<TfEntity<'_>> {
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for &file in &self.modules[module].files {
-            for block in self.tf(file).map(|f| f.blocks.as_slice()).unwrap_or_default() {
+            for block in self
+                .tf(file)
+                .map(|f| f.blocks.as_slice())
+                .unwrap_or_default()
+            {
                 if block.kind == BlockKind::Locals {
                     for attr in &block.attrs {
-                        out.push(TfEntity { addr: terraform::Address::Local(attr.name.clone()), file, header: attr.key_span, refs: &attr.refs, block });
+                        out.push(TfEntity {
+                            addr: terraform::Address::Local(attr.name.clone()),
+                            file,
+                            header: attr.key_span,
+                            refs: &attr.refs,
+                            block,
+                        });
                     }
                 } else if let Some(addr) = block.address() {
-                    out.push(TfEntity { addr, file, header: block.header, refs: &block.refs, block });
+                    out.push(TfEntity {
+                        addr,
+                        file,
+                        header: block.header,
+                        refs: &block.refs,
+                        block,
+                    });
+                } else {
+                    let mut name = std::iter::once(block.ident.as_str())
+                        .chain(block.labels.iter().map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(".");
+                    if let Some(alias) = block.attr("alias").and_then(|a| a.literal.as_deref()) {
+                        name = format!("{name}.{alias}");
+                    }
+                    // Repeated blocks (several `terraform {}`) stay distinct entities.
+                    let base = name.clone();
+                    let mut n = 1;
+                    while !seen.insert(name.clone()) {
+                        n += 1;
+                        name = format!("{base}#{n}");
+                    }
+                    out.push(TfEntity {
+                        addr: terraform::Address::Block(name),
+                        file,
+                        header: block.header,
+                        refs: &block.refs,
+                        block,
+                    });
                 }
             }
         }
@@ -81,7 +124,10 @@ impl Project {
 
     /// Whether every file of the module parsed (a missing file may hold the references).
     pub fn module_parsed(&self, module: usize) -> bool {
-        self.modules[module].files.iter().all(|&f| self.tf(f).is_some())
+        self.modules[module]
+            .files
+            .iter()
+            .all(|&f| self.tf(f).is_some())
     }
 
     pub fn dir_of(&self, file: FileId) -> &str {
@@ -89,7 +135,10 @@ impl Project {
     }
 
     pub fn file_by_rel(&self, rel: &str) -> Option<FileId> {
-        self.files.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok().or_else(|| self.files.iter().position(|f| f.rel == rel))
+        self.files
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()
+            .or_else(|| self.files.iter().position(|f| f.rel == rel))
     }
 }
 
@@ -114,7 +163,17 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 /// Whether a `templatefile()`/`file()` call feeds user-data, judged by the attribute it is in.
 pub fn feeds_user_data(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
-    ["user_data", "custom_data", "userdata", "cloud_init", "cloudinit", "cloud_config"].iter().any(|k| a.contains(k)) || a == "part"
+    [
+        "user_data",
+        "custom_data",
+        "userdata",
+        "cloud_init",
+        "cloudinit",
+        "cloud_config",
+    ]
+    .iter()
+    .any(|k| a.contains(k))
+        || a == "part"
 }
 
 pub fn is_cloud_config(text: &str) -> bool {
@@ -130,10 +189,16 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
     for (id, kind) in project.kinds.iter().enumerate() {
         if *kind == FileKind::Terraform {
-            modules.entry(project.dir_of(id).to_string()).or_default().push(id);
+            modules
+                .entry(project.dir_of(id).to_string())
+                .or_default()
+                .push(id);
         }
     }
-    project.modules = modules.into_iter().map(|(dir, files)| TfModule { dir, files }).collect();
+    project.modules = modules
+        .into_iter()
+        .map(|(dir, files)| TfModule { dir, files })
+        .collect();
 
     let mut k8s = Vec::new();
     let mut cloud_init = Vec::new();
@@ -145,7 +210,9 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             cloud_init.push(CloudInit::from_script(id, src));
             continue;
         }
-        let Some(stream) = project.yaml(id) else { continue };
+        let Some(stream) = project.yaml(id) else {
+            continue;
+        };
         let name = src.rel.rsplit('/').next().unwrap_or("");
         if cloud_init_files.contains(&id) || is_cloud_config(&src.text) {
             for doc in &stream.docs {
@@ -172,7 +239,13 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     }
     for (id, chart) in values_files {
         if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
-            values.push(HelmValues { file: id, source: ValuesSource::File, chart, root: doc.root.clone(), span: doc.span });
+            values.push(HelmValues {
+                file: id,
+                source: ValuesSource::File,
+                chart,
+                root: doc.root.clone(),
+                span: doc.span,
+            });
         }
     }
     values.sort_by_key(|v| (v.file, v.span.start));
@@ -183,7 +256,9 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
 
 /// `Some(chart)` for a Helm values file: `values.yaml`, `<chart>.values.yaml`.
 fn values_file_chart(project: &Project, id: FileId, name: &str) -> Option<Option<String>> {
-    let stem = name.strip_suffix(".yaml").or_else(|| name.strip_suffix(".yml"))?;
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
     if let Some(chart) = stem.strip_suffix(".values") {
         return Some(Some(chart.to_string()));
     }
@@ -192,18 +267,47 @@ fn values_file_chart(project: &Project, id: FileId, name: &str) -> Option<Option
     }
     let dir = project.dir_of(id);
     let chart_yaml = join(dir, "Chart.yaml").and_then(|p| project.file_by_rel(&p));
-    let chart = chart_yaml.and_then(|c| project.yaml(c)?.docs.first()?.root.str_at(&["name"]).map(str::to_string));
+    let chart = chart_yaml.and_then(|c| {
+        project
+            .yaml(c)?
+            .docs
+            .first()?
+            .root
+            .str_at(&["name"])
+            .map(str::to_string)
+    });
     Some(chart)
 }
 
-fn fleet(project: &Project, id: FileId, root: &YNode, values: &mut Vec<HelmValues>, values_files: &mut HashMap<FileId, Option<String>>) {
+fn fleet(
+    project: &Project,
+    id: FileId,
+    root: &YNode,
+    values: &mut Vec<HelmValues>,
+    values_files: &mut HashMap<FileId, Option<String>>,
+) {
     let Some(helm) = root.get("helm") else { return };
-    let chart = helm.str_at(&["chart"]).or_else(|| helm.str_at(&["releaseName"])).map(chart_name);
+    let chart = helm
+        .str_at(&["chart"])
+        .or_else(|| helm.str_at(&["releaseName"]))
+        .map(chart_name);
     if let Some(v) = helm.get("values") {
-        values.push(HelmValues { file: id, source: ValuesSource::FleetValues, chart: chart.clone(), root: v.clone(), span: v.span });
+        values.push(HelmValues {
+            file: id,
+            source: ValuesSource::FleetValues,
+            chart: chart.clone(),
+            root: v.clone(),
+            span: v.span,
+        });
     }
     let dir = project.dir_of(id);
-    for path in helm.get("valuesFiles").map(YNode::items).unwrap_or_default().iter().filter_map(YNode::as_str) {
+    for path in helm
+        .get("valuesFiles")
+        .map(YNode::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(YNode::as_str)
+    {
         if let Some(target) = join(dir, path).and_then(|p| project.file_by_rel(&p)) {
             if project.yaml(target).is_some() {
                 values_files.insert(target, chart.clone());
@@ -215,16 +319,34 @@ fn fleet(project: &Project, id: FileId, root: &YNode, values: &mut Vec<HelmValue
 /// Values embedded in HelmChart/HelmChartConfig (`valuesContent`) and HelmRelease (`values`).
 fn embedded_values(src: &SourceFile, obj: &K8sObject, root: &YNode, values: &mut Vec<HelmValues>) {
     if obj.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"]) {
-        let chart = root.str_at(&["spec", "chart"]).or(obj.name.as_deref()).map(chart_name);
+        let chart = root
+            .str_at(&["spec", "chart"])
+            .or(obj.name.as_deref())
+            .map(chart_name);
         if let Some(content) = root.path(&["spec", "valuesContent"]) {
             if let Some(parsed) = parse_block_scalar(src, content) {
-                values.push(HelmValues { file: obj.file, source: ValuesSource::HelmChartValuesContent, chart, root: parsed, span: content.span });
+                values.push(HelmValues {
+                    file: obj.file,
+                    source: ValuesSource::HelmChartValuesContent,
+                    chart,
+                    root: parsed,
+                    span: content.span,
+                });
             }
         }
     } else if obj.is("helm.toolkit.fluxcd.io", &["HelmRelease"]) {
-        let chart = root.str_at(&["spec", "chart", "spec", "chart"]).or_else(|| root.str_at(&["spec", "chartRef", "name"])).map(chart_name);
+        let chart = root
+            .str_at(&["spec", "chart", "spec", "chart"])
+            .or_else(|| root.str_at(&["spec", "chartRef", "name"]))
+            .map(chart_name);
         if let Some(v) = root.path(&["spec", "values"]) {
-            values.push(HelmValues { file: obj.file, source: ValuesSource::HelmReleaseValues, chart, root: v.clone(), span: v.span });
+            values.push(HelmValues {
+                file: obj.file,
+                source: ValuesSource::HelmReleaseValues,
+                chart,
+                root: v.clone(),
+                span: v.span,
+            });
         }
     }
 }
@@ -235,7 +357,11 @@ fn parse_block_scalar(src: &SourceFile, node: &YNode) -> Option<YNode> {
     if !matches!(node.style(), Some(Style::Literal | Style::Folded)) {
         let stream = crate::parse::yaml::parse(node.as_str()?, 0);
         // Quoted or plain: offsets cannot be mapped back; point everything at the scalar.
-        return stream.docs.into_iter().next().map(|d| relocate(d.root, node.span));
+        return stream
+            .docs
+            .into_iter()
+            .next()
+            .map(|d| relocate(d.root, node.span));
     }
     let (line, _) = src.line_col(node.span.start);
     let start = src.line_start(line - 1);

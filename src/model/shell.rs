@@ -36,8 +36,16 @@ pub struct Shell {
 }
 
 enum Open {
-    Loop { kind: LoopKind, start: usize, keyword_end: usize, body: Option<(usize, usize)> },
-    Brace { function: Option<String>, start: usize },
+    Loop {
+        kind: LoopKind,
+        start: usize,
+        keyword_end: usize,
+        body: Option<(usize, usize)>,
+    },
+    Brace {
+        function: Option<String>,
+        start: usize,
+    },
     Other,
 }
 
@@ -59,11 +67,19 @@ pub fn scan(text: &str) -> Shell {
                 for (delim, strip) in heredocs.drain(..) {
                     let start = i;
                     loop {
-                        let eol = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+                        let eol = b[i..]
+                            .iter()
+                            .position(|&c| c == b'\n')
+                            .map_or(b.len(), |p| i + p);
                         let line = text[i..eol].trim_end_matches('\r');
-                        let line = if strip { line.trim_start_matches('\t') } else { line };
+                        let line = if strip {
+                            line.trim_start_matches('\t')
+                        } else {
+                            line
+                        };
                         if line == delim || eol >= b.len() {
-                            out.heredocs.push(start..if line == delim { i } else { eol });
+                            out.heredocs
+                                .push(start..if line == delim { i } else { eol });
                             i = (eol + 1).min(b.len());
                             break;
                         }
@@ -73,7 +89,10 @@ pub fn scan(text: &str) -> Shell {
                 command = true;
             }
             b'#' => {
-                let eol = b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p);
+                let eol = b[i..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(b.len(), |p| i + p);
                 out.comments.push(i..eol);
                 i = eol;
             }
@@ -85,8 +104,7 @@ pub fn scan(text: &str) -> Shell {
                 command = true;
             }
             b'(' if b.get(i + 1) == Some(&b'(') => {
-                i = skip_nested(b, i + 1, b'(', b')');
-                i = skip_nested(b, i, b'(', b')').max(i);
+                i = skip_nested(b, i, b'(', b')');
                 command = false;
             }
             b'(' => {
@@ -109,7 +127,10 @@ pub fn scan(text: &str) -> Shell {
                     i += 1;
                 }
                 let end = word_end(b, i);
-                let delim: String = text[i..end].chars().filter(|c| !matches!(c, '\'' | '"' | '\\')).collect();
+                let delim: String = text[i..end]
+                    .chars()
+                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                    .collect();
                 if !delim.is_empty() {
                     heredocs.push((delim, strip));
                 }
@@ -122,7 +143,15 @@ pub fn scan(text: &str) -> Shell {
                     pending_function = Some(word.trim_end_matches("()").to_string());
                     function_keyword = false;
                 } else if command {
-                    command = keyword(word, i, end, &mut stack, &mut out, &mut pending_function, &mut function_keyword);
+                    command = keyword(
+                        word,
+                        i,
+                        end,
+                        &mut stack,
+                        &mut out,
+                        &mut pending_function,
+                        &mut function_keyword,
+                    );
                     if !command && !is_keyword(word) {
                         // `name() {` defines a function.
                         let mut j = end;
@@ -130,7 +159,11 @@ pub fn scan(text: &str) -> Shell {
                             j += 1;
                         }
                         let rest = &text[j..];
-                        if let Some(after) = rest.strip_prefix('(').map(str::trim_start).filter(|r| r.starts_with(')')) {
+                        if let Some(after) = rest
+                            .strip_prefix('(')
+                            .map(str::trim_start)
+                            .filter(|r| r.starts_with(')'))
+                        {
                             pending_function = Some(word.to_string());
                             i = text.len() - after.len() + 1;
                             command = true;
@@ -144,8 +177,19 @@ pub fn scan(text: &str) -> Shell {
     }
     // Unterminated loops run to the end of the text.
     for open in stack {
-        if let Open::Loop { kind, start, keyword_end, body: Some((do_end, _)) } = open {
-            out.loops.push(Loop { kind, range: start..b.len(), header: keyword_end..do_end, body: do_end..b.len() });
+        if let Open::Loop {
+            kind,
+            start,
+            keyword_end,
+            body: Some((do_start, do_end)),
+        } = open
+        {
+            out.loops.push(Loop {
+                kind,
+                range: start..b.len(),
+                header: keyword_end..do_start,
+                body: do_end..b.len(),
+            });
         }
     }
     out.loops.sort_by_key(|l| l.range.start);
@@ -153,11 +197,38 @@ pub fn scan(text: &str) -> Shell {
 }
 
 fn is_keyword(word: &str) -> bool {
-    matches!(word, "for" | "while" | "until" | "do" | "done" | "if" | "then" | "elif" | "else" | "fi" | "case" | "esac" | "{" | "}" | "!" | "function" | "time")
+    matches!(
+        word,
+        "for"
+            | "while"
+            | "until"
+            | "do"
+            | "done"
+            | "if"
+            | "then"
+            | "elif"
+            | "else"
+            | "fi"
+            | "case"
+            | "esac"
+            | "{"
+            | "}"
+            | "!"
+            | "function"
+            | "time"
+    )
 }
 
 /// Handles a word in command position; returns whether the next word is in command position.
-fn keyword(word: &str, start: usize, end: usize, stack: &mut Vec<Open>, out: &mut Shell, pending: &mut Option<String>, function_keyword: &mut bool) -> bool {
+fn keyword(
+    word: &str,
+    start: usize,
+    end: usize,
+    stack: &mut Vec<Open>,
+    out: &mut Shell,
+    pending: &mut Option<String>,
+    function_keyword: &mut bool,
+) -> bool {
     match word {
         "for" | "while" | "until" => {
             let kind = match word {
@@ -165,19 +236,35 @@ fn keyword(word: &str, start: usize, end: usize, stack: &mut Vec<Open>, out: &mu
                 "while" => LoopKind::While,
                 _ => LoopKind::Until,
             };
-            stack.push(Open::Loop { kind, start, keyword_end: end, body: None });
+            stack.push(Open::Loop {
+                kind,
+                start,
+                keyword_end: end,
+                body: None,
+            });
             kind != LoopKind::For
         }
         "do" => {
             if let Some(Open::Loop { body, .. }) = stack.last_mut() {
-                body.get_or_insert((end, end));
+                body.get_or_insert((start, end));
             }
             true
         }
         "done" => {
-            if let Some(Open::Loop { kind, start: s, keyword_end, body }) = stack.last() {
-                let do_end = body.map_or(*keyword_end, |(d, _)| d);
-                out.loops.push(Loop { kind: *kind, range: *s..end, header: *keyword_end..do_end, body: do_end..start });
+            if let Some(Open::Loop {
+                kind,
+                start: s,
+                keyword_end,
+                body,
+            }) = stack.last()
+            {
+                let (do_start, do_end) = body.unwrap_or((*keyword_end, *keyword_end));
+                out.loops.push(Loop {
+                    kind: *kind,
+                    range: *s..end,
+                    header: *keyword_end..do_start,
+                    body: do_end..start,
+                });
                 stack.pop();
             }
             false
@@ -193,13 +280,19 @@ fn keyword(word: &str, start: usize, end: usize, stack: &mut Vec<Open>, out: &mu
             false
         }
         "{" => {
-            stack.push(Open::Brace { function: pending.take(), start: end });
+            stack.push(Open::Brace {
+                function: pending.take(),
+                start: end,
+            });
             true
         }
         "}" => {
             if let Some(Open::Brace { function, start: s }) = stack.last() {
                 if let Some(name) = function {
-                    out.functions.push(Function { name: name.clone(), body: *s..start });
+                    out.functions.push(Function {
+                        name: name.clone(),
+                        body: *s..start,
+                    });
                 }
                 stack.pop();
             }
@@ -224,8 +317,18 @@ fn word_end(b: &[u8], mut i: usize) -> usize {
             b'(' => break,
             b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => break,
             b'\\' => i += 2,
-            b'\'' => i = b[i + 1..].iter().position(|&c| c == b'\'').map_or(b.len(), |p| i + p + 2),
-            b'`' => i = b[i + 1..].iter().position(|&c| c == b'`').map_or(b.len(), |p| i + p + 2),
+            b'\'' => {
+                i = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'\'')
+                    .map_or(b.len(), |p| i + p + 2)
+            }
+            b'`' => {
+                i = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'`')
+                    .map_or(b.len(), |p| i + p + 2)
+            }
             b'"' => i = skip_double_quoted(b, i),
             b'$' if b.get(i + 1) == Some(&b'(') => i = skip_nested(b, i + 1, b'(', b')'),
             b'$' if b.get(i + 1) == Some(&b'{') => i = skip_nested(b, i + 1, b'{', b'}'),
@@ -255,13 +358,18 @@ fn skip_nested(b: &[u8], mut i: usize, open: u8, close: u8) -> usize {
         match b[i] {
             c if c == open => depth += 1,
             c if c == close => {
-                depth -= 1;
+                depth = depth.saturating_sub(1);
                 if depth == 0 {
                     return i + 1;
                 }
             }
             b'\\' => i += 1,
-            b'\'' => i = b[i + 1..].iter().position(|&c| c == b'\'').map_or(b.len(), |p| i + p + 1),
+            b'\'' => {
+                i = b[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'\'')
+                    .map_or(b.len(), |p| i + p + 1)
+            }
             b'"' => i = skip_double_quoted(b, i) - 1,
             _ => {}
         }

@@ -11,6 +11,8 @@ pub enum Address {
     Module(String),
     Data(String, String),
     Resource(String, String),
+    /// Any other block that can hold references: `provider.aws`, `terraform`, `check.health`.
+    Block(String),
 }
 
 impl fmt::Display for Address {
@@ -22,6 +24,7 @@ impl fmt::Display for Address {
             Address::Module(n) => write!(f, "module.{n}"),
             Address::Data(t, n) => write!(f, "data.{t}.{n}"),
             Address::Resource(t, n) => write!(f, "{t}.{n}"),
+            Address::Block(name) => f.write_str(name),
         }
     }
 }

@@ -14,15 +14,26 @@ pub struct HclError {
 }
 
 pub fn parse_body(text: &str) -> Result<Body, HclError> {
-    hcl_edit::parser::parse_body(text).map_err(|e| HclError { offset: e.location().offset(), message: e.message().to_string() })
+    hcl_edit::parser::parse_body(text).map_err(|e| HclError {
+        offset: e.location().offset(),
+        message: e.message().to_string(),
+    })
 }
 
 fn span_of(node: &impl hcl_edit::Span) -> Span {
-    node.span().map(|r| Span::new(r.start, r.end)).unwrap_or_default()
+    node.span()
+        .map(|r| Span::new(r.start, r.end))
+        .unwrap_or_default()
 }
 
 pub fn lower(body: &Body) -> TfFile {
-    TfFile { blocks: body.iter().filter_map(Structure::as_block).map(lower_block).collect() }
+    TfFile {
+        blocks: body
+            .iter()
+            .filter_map(Structure::as_block)
+            .map(lower_block)
+            .collect(),
+    }
 }
 
 fn lower_block(block: &Block) -> TfBlock {
@@ -44,8 +55,22 @@ fn lower_block(block: &Block) -> TfBlock {
             BlockLabel::String(s) => s.as_str().to_string(),
         })
         .collect();
-    let header_end = block.labels.last().map(span_of).unwrap_or_else(|| span_of(&block.ident)).end;
-    let mut out = TfBlock { kind, ident, labels, span: span_of(block), header: Span::new(span_of(&block.ident).start, header_end), attrs: Vec::new(), refs: Vec::new(), calls: Vec::new() };
+    let header_end = block
+        .labels
+        .last()
+        .map(span_of)
+        .unwrap_or_else(|| span_of(&block.ident))
+        .end;
+    let mut out = TfBlock {
+        kind,
+        ident,
+        labels,
+        span: span_of(block),
+        header: Span::new(span_of(&block.ident).start, header_end),
+        attrs: Vec::new(),
+        refs: Vec::new(),
+        calls: Vec::new(),
+    };
     for structure in block.body.iter() {
         match structure {
             Structure::Attribute(attr) => {
@@ -57,7 +82,13 @@ fn lower_block(block: &Block) -> TfBlock {
                 };
                 out.refs.extend(c.refs.iter().cloned());
                 out.calls.extend(c.calls);
-                out.attrs.push(TfAttr { name: attr.key.as_str().to_string(), span: span_of(attr), key_span: span_of(&attr.key), literal, refs: c.refs });
+                out.attrs.push(TfAttr {
+                    name: attr.key.as_str().to_string(),
+                    span: span_of(attr),
+                    key_span: span_of(&attr.key),
+                    literal,
+                    refs: c.refs,
+                });
             }
             Structure::Block(nested) => {
                 let mut c = Collector::new(block_attr_name(nested));
@@ -85,11 +116,26 @@ struct Collector {
 
 impl Collector {
     fn new(attr: &str) -> Self {
-        Collector { attr: attr.to_string(), refs: Vec::new(), calls: Vec::new(), bound: Vec::new() }
+        Collector {
+            attr: attr.to_string(),
+            refs: Vec::new(),
+            calls: Vec::new(),
+            bound: Vec::new(),
+        }
     }
 }
 
-const NOT_RESOURCES: &[&str] = &["var", "local", "module", "data", "path", "terraform", "count", "each", "self"];
+const NOT_RESOURCES: &[&str] = &[
+    "var",
+    "local",
+    "module",
+    "data",
+    "path",
+    "terraform",
+    "count",
+    "each",
+    "self",
+];
 
 impl Visit for Collector {
     fn visit_traversal(&mut self, node: &Traversal) {
@@ -101,7 +147,8 @@ impl Visit for Collector {
 
     fn visit_for_expr(&mut self, node: &ForExpr) {
         let before = self.bound.len();
-        self.bound.extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
+        self.bound
+            .extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
         self.bound.push(node.intro.value_var.as_str().to_string());
         visit::visit_for_expr(self, node);
         self.bound.truncate(before);
@@ -117,14 +164,20 @@ impl Visit for Collector {
                         .iter()
                         .filter_map(|(k, _)| match k {
                             ObjectKey::Ident(i) => Some((i.as_str().to_string(), span_of(i))),
-                            ObjectKey::Expression(Expression::String(s)) => Some((s.as_str().to_string(), span_of(s))),
+                            ObjectKey::Expression(Expression::String(s)) => {
+                                Some((s.as_str().to_string(), span_of(s)))
+                            }
                             _ => None,
                         })
                         .collect(),
                     _ => Vec::new(),
                 };
                 self.calls.push(FileCall {
-                    func: if name == "file" { "file" } else { "templatefile" },
+                    func: if name == "file" {
+                        "file"
+                    } else {
+                        "templatefile"
+                    },
                     span: span_of(node),
                     path_span: span_of(path_expr),
                     path: static_path(path_expr),
@@ -138,7 +191,9 @@ impl Visit for Collector {
 }
 
 fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
-    let Expression::Variable(root) = &t.expr else { return None };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
     let root_name = root.as_str();
     if bound.iter().any(|b| b == root_name) {
         return None;
@@ -158,7 +213,10 @@ fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
         "var" => (Address::Var(name(0)?), upto(1)?),
         "local" => (Address::Local(name(0)?), upto(1)?),
         // `module.m[k].out`: only the call name matters here.
-        "module" => (Address::Module(first_attr(t)?), upto(2).or_else(|| upto(1))?),
+        "module" => (
+            Address::Module(first_attr(t)?),
+            upto(2).or_else(|| upto(1))?,
+        ),
         "data" => (Address::Data(name(0)?, name(1)?), upto(2)?),
         r if NOT_RESOURCES.contains(&r) => return None,
         r => (Address::Resource(r.to_string(), name(0)?), upto(1)?),
@@ -183,7 +241,12 @@ fn static_path(expr: &Expression) -> Option<String> {
                 match element {
                     Element::Literal(s) => out.push_str(s.as_str()),
                     Element::Interpolation(i) => match &i.expr {
-                        Expression::Traversal(tr) if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path") && first_attr(tr).as_deref() == Some("module") => out.push('.'),
+                        Expression::Traversal(tr)
+                            if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path")
+                                && first_attr(tr).as_deref() == Some("module") =>
+                        {
+                            out.push('.')
+                        }
                         _ => return None,
                     },
                     Element::Directive(_) => return None,
@@ -207,8 +270,20 @@ mod tests {
     fn collects_references_with_spans() {
         let src = "module \"a\" {\n  x = try(one(module.b[\"k\"].out).ip, null)\n  y = \"${data.t.n.id}-${var.v}\"\n  z = [for s in var.l : s.id]\n}\n";
         let f = file(src);
-        let refs: Vec<String> = f.blocks[0].refs.iter().map(|r| format!("{} {}", r.addr, &src[r.span.start..r.span.end])).collect();
-        assert_eq!(refs, ["module.b module.b", "data.t.n data.t.n", "var.v var.v", "var.l var.l"]);
+        let refs: Vec<String> = f.blocks[0]
+            .refs
+            .iter()
+            .map(|r| format!("{} {}", r.addr, &src[r.span.start..r.span.end]))
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                "module.b module.b",
+                "data.t.n data.t.n",
+                "var.v var.v",
+                "var.l var.l"
+            ]
+        );
     }
 
     #[test]
@@ -226,6 +301,9 @@ mod tests {
         let src = "resource \"t\" \"n\" {\n  user_data = <<EOT\n[settings]\nkey = \"${data.a.b.c}\"\nEOT\n}\n";
         let f = file(src);
         assert_eq!(f.blocks[0].attrs.len(), 1);
-        assert_eq!(f.blocks[0].refs[0].addr, Address::Data("a".into(), "b".into()));
+        assert_eq!(
+            f.blocks[0].refs[0].addr,
+            Address::Data("a".into(), "b".into())
+        );
     }
 }

@@ -34,15 +34,24 @@ pub enum Parsed {
 pub fn read_text(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("file is {} MiB, larger than the {} MiB limit; it was not linted", meta.len() >> 20, MAX_FILE_BYTES >> 20));
+        return Err(format!(
+            "file is {} MiB, larger than the {} MiB limit; it was not linted",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!("file looks binary (NUL byte at offset {at}); it was not linted"));
+        return Err(format!(
+            "file looks binary (NUL byte at offset {at}); it was not linted"
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        format!("file is not valid UTF-8 (invalid byte 0x{:02x} at offset {at}); it was not linted", e.as_bytes()[at])
+        format!(
+            "file is not valid UTF-8 (invalid byte 0x{:02x} at offset {at}); it was not linted",
+            e.as_bytes()[at]
+        )
     })
 }
 
@@ -54,16 +63,44 @@ pub struct Job {
     pub template: bool,
 }
 
-pub fn parse_all(files: &[SourceFile], jobs: &[Option<Job>], unreadable: &[Option<String>]) -> (Vec<Parsed>, Vec<Diagnostic>) {
+pub fn parse_all(
+    files: &[SourceFile],
+    jobs: &[Option<Job>],
+    unreadable: &[Option<String>],
+) -> (Vec<Parsed>, Vec<Diagnostic>) {
     let results: Vec<(Parsed, Vec<Diagnostic>)> = files
         .par_iter()
         .enumerate()
         .map(|(id, file)| match (&unreadable[id], jobs[id]) {
             (_, None) => (Parsed::Nothing, Vec::new()),
-            (Some(reason), _) => (Parsed::Nothing, vec![Diagnostic::new(UNREADABLE, Severity::Error, id, Span::default(), reason.clone()).label("this file").help("save the file as UTF-8 text, or exclude it in .infralintignore")]),
-            (None, Some(job)) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_one(id, file, job))).unwrap_or_else(|_| {
-                (Parsed::Nothing, vec![Diagnostic::new(SYNTAX_ERROR, Severity::Error, id, Span::default(), "internal error while parsing this file; it was not linted").help("please report this as an infralint bug")])
-            }),
+            (Some(reason), _) => (
+                Parsed::Nothing,
+                vec![Diagnostic::new(
+                    UNREADABLE,
+                    Severity::Error,
+                    id,
+                    Span::default(),
+                    reason.clone(),
+                )
+                .label("this file")
+                .help("save the file as UTF-8 text, or exclude it in .infralintignore")],
+            ),
+            (None, Some(job)) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_one(id, file, job)))
+                    .unwrap_or_else(|_| {
+                        (
+                            Parsed::Nothing,
+                            vec![Diagnostic::new(
+                                SYNTAX_ERROR,
+                                Severity::Error,
+                                id,
+                                Span::default(),
+                                "internal error while parsing this file; it was not linted",
+                            )
+                            .help("please report this as an infralint bug")],
+                        )
+                    })
+            }
         })
         .collect();
     let mut diags = Vec::new();
@@ -91,9 +128,14 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
                 None => text,
             };
             match hcl::parse_body(input) {
-                Ok(body) if job.kind == FileKind::Terraform => (Parsed::Terraform(hcl::lower(&body)), Vec::new()),
+                Ok(body) if job.kind == FileKind::Terraform => {
+                    (Parsed::Terraform(hcl::lower(&body)), Vec::new())
+                }
                 Ok(_) => (Parsed::Hcl, Vec::new()),
-                Err(e) => (Parsed::Nothing, vec![syntax_error(id, file, e.offset, &e.message, "HCL")]),
+                Err(e) => (
+                    Parsed::Nothing,
+                    vec![syntax_error(id, file, e.offset, &e.message, "HCL")],
+                ),
             }
         }
         FileKind::Template if looks_like_script(text) => (Parsed::Script, Vec::new()),
@@ -110,12 +152,16 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
             if let Some((at, msg)) = &stream.error {
                 diags.push(syntax_error(id, file, *at, msg, "YAML"));
             }
-            for d in &stream.duplicates {
+            // In a template, `%{ if }`/`%{ else }` branches may each set the same key.
+            let branches = |d: &&yaml::DuplicateKey| {
+                job.template && text[d.first.end..d.again.start].contains("%{")
+            };
+            for d in stream.duplicates.iter().filter(|d| !branches(d)) {
                 diags.push(
                     Diagnostic::new(DUPLICATE_KEY, Severity::Warning, id, d.again, format!("duplicate key `{}` in this mapping", d.key))
                         .label("the same key again")
                         .related(id, d.first, "first defined here")
-                        .help("Kubernetes and Helm silently keep only the last value; remove or merge one of them"),
+                        .help("Helm silently keeps only the last value, while kubectl, kustomize and Flux reject the file; remove or merge one of them"),
                 );
             }
             if stream.alias_budget_exhausted {
@@ -130,10 +176,25 @@ fn looks_like_script(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').starts_with("#!")
 }
 
-fn syntax_error(id: FileId, file: &SourceFile, offset: usize, message: &str, lang: &str) -> Diagnostic {
+fn syntax_error(
+    id: FileId,
+    file: &SourceFile,
+    offset: usize,
+    message: &str,
+    lang: &str,
+) -> Diagnostic {
     let at = file.clamp(offset);
-    let end = file.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-    Diagnostic::new(SYNTAX_ERROR, Severity::Error, id, Span::new(at, end), format!("{lang} syntax error: {}", message.trim()))
-        .label("here")
-        .help("fix the syntax; the rest of this file is not linted until it parses")
+    let end = file.text[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8());
+    Diagnostic::new(
+        SYNTAX_ERROR,
+        Severity::Error,
+        id,
+        Span::new(at, end),
+        format!("{lang} syntax error: {}", message.trim()),
+    )
+    .label("here")
+    .help("fix the syntax; the rest of this file is not linted until it parses")
 }

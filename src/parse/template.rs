@@ -21,10 +21,20 @@ pub fn mask(text: &str) -> String {
             i += 2;
             continue;
         };
-        let line_start = bytes[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let line_end = bytes[end..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| end + p);
+        let line_start = bytes[..i]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let line_end = bytes[end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| end + p);
         let alone = c == b'%' && is_blank(&bytes[line_start..i]) && is_blank(&bytes[end..line_end]);
-        let (from, to, fill) = if alone { (line_start, line_end, b' ') } else { (i, end, b'_') };
+        let (from, to, fill) = if alone {
+            (line_start, line_end, b' ')
+        } else {
+            (i, end, b'_')
+        };
         for b in &mut out[from..to] {
             if *b != b'\n' && *b != b'\r' {
                 *b = fill;
@@ -87,7 +97,10 @@ mod tests {
         let t = "a: ${var.x}\nb: \"${format(\"%s}\", y)}\"\nc: $${SHELL} %%{http_code}\n";
         let m = mask(t);
         assert_eq!(m.len(), t.len());
-        assert_eq!(m, "a: ________\nb: \"_____________________\"\nc: $${SHELL} %%{http_code}\n");
+        assert_eq!(
+            m,
+            "a: ________\nb: \"___________________\"\nc: $${SHELL} %%{http_code}\n"
+        );
     }
 
     #[test]

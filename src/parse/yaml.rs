@@ -60,7 +60,12 @@ impl YNode {
     fn count(&self) -> usize {
         match &self.value {
             YValue::Seq(items) => 1 + items.iter().map(YNode::count).sum::<usize>(),
-            YValue::Map(entries) => 1 + entries.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
+            YValue::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.count() + v.count())
+                    .sum::<usize>()
+            }
             _ => 1,
         }
     }
@@ -88,7 +93,9 @@ impl YNode {
         match &self.value {
             YValue::Scalar(s, Style::Plain) => match s.as_str() {
                 "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some(true),
-                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some(false),
+                "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+                    Some(false)
+                }
                 _ => None,
             },
             _ => None,
@@ -115,10 +122,13 @@ impl YNode {
         if let Some((k, v)) = entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)) {
             return Some((k, v));
         }
-        entries.iter().filter(|(k, _)| k.as_str() == Some("<<")).find_map(|(_, v)| match &v.value {
-            YValue::Seq(items) => items.iter().find_map(|m| m.entry(key)),
-            _ => v.entry(key),
-        })
+        entries
+            .iter()
+            .filter(|(k, _)| k.as_str() == Some("<<"))
+            .find_map(|(_, v)| match &v.value {
+                YValue::Seq(items) => items.iter().find_map(|m| m.entry(key)),
+                _ => v.entry(key),
+            })
     }
 
     pub fn get(&self, key: &str) -> Option<&YNode> {
@@ -170,14 +180,31 @@ impl ByteIndex<'_> {
 }
 
 enum Frame {
-    Seq { start: usize, anchor: usize, tag: Option<String>, items: Vec<YNode> },
-    Map { start: usize, anchor: usize, tag: Option<String>, entries: Vec<(YNode, YNode)>, key: Option<YNode>, seen: HashMap<String, Span> },
+    Seq {
+        start: usize,
+        anchor: usize,
+        tag: Option<String>,
+        items: Vec<YNode>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        tag: Option<String>,
+        entries: Vec<(YNode, YNode)>,
+        key: Option<YNode>,
+        seen: HashMap<String, Span>,
+    },
 }
 
 /// Parses a YAML stream. Spans are byte offsets into `text` plus `base`.
 pub fn parse(text: &str, base: usize) -> YamlStream {
     let mut out = YamlStream::default();
-    let mut idx = ByteIndex { text, ascii: text.is_ascii(), chars: 0, bytes: 0 };
+    let mut idx = ByteIndex {
+        text,
+        ascii: text.is_ascii(),
+        chars: 0,
+        bytes: 0,
+    };
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, YNode> = HashMap::new();
     let mut alias_nodes = 0usize;
@@ -210,7 +237,11 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
                 None
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let node = YNode { span: Span::new(start, end).shift(base), tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)), value: YValue::Scalar(value.into_owned(), style_of(style)) };
+                let node = YNode {
+                    span: Span::new(start, end).shift(base),
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    value: YValue::Scalar(value.into_owned(), style_of(style)),
+                };
                 remember(&mut anchors, anchor, &node);
                 Some(node)
             }
@@ -222,37 +253,88 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
                     }
                     _ => {
                         out.alias_budget_exhausted |= anchors.contains_key(&id);
-                        YNode { span: Span::default(), tag: None, value: YValue::Alias }
+                        YNode {
+                            span: Span::default(),
+                            tag: None,
+                            value: YValue::Alias,
+                        }
                     }
                 };
                 node.span = Span::new(start, end).shift(base);
                 Some(node)
             }
-            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) if stack.len() >= MAX_DEPTH => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)
+                if stack.len() >= MAX_DEPTH =>
+            {
                 let _ = (anchor, tag);
-                out.error = Some((start + base, format!("nesting deeper than {MAX_DEPTH} levels")));
+                out.error = Some((
+                    start + base,
+                    format!("nesting deeper than {MAX_DEPTH} levels"),
+                ));
                 break;
             }
             Event::SequenceStart(anchor, tag) => {
-                stack.push(Frame::Seq { start, anchor, tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)), items: Vec::new() });
+                stack.push(Frame::Seq {
+                    start,
+                    anchor,
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    items: Vec::new(),
+                });
                 None
             }
             Event::MappingStart(anchor, tag) => {
-                stack.push(Frame::Map { start, anchor, tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)), entries: Vec::new(), key: None, seen: HashMap::new() });
+                stack.push(Frame::Map {
+                    start,
+                    anchor,
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    entries: Vec::new(),
+                    key: None,
+                    seen: HashMap::new(),
+                });
                 None
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let close = if text.as_bytes().get(start).is_some_and(|b| matches!(b, b']' | b'}')) { end } else { 0 };
+                let close = if text
+                    .as_bytes()
+                    .get(start)
+                    .is_some_and(|b| matches!(b, b']' | b'}'))
+                {
+                    end
+                } else {
+                    0
+                };
                 match stack.pop() {
-                    Some(Frame::Seq { start, anchor, tag, items }) => {
+                    Some(Frame::Seq {
+                        start,
+                        anchor,
+                        tag,
+                        items,
+                    }) => {
                         let last = items.last().map_or(start, |n| n.span.end - base).max(close);
-                        let node = YNode { span: Span::new(start, last).shift(base), tag, value: YValue::Seq(items) };
+                        let node = YNode {
+                            span: Span::new(start, last).shift(base),
+                            tag,
+                            value: YValue::Seq(items),
+                        };
                         remember(&mut anchors, anchor, &node);
                         Some(node)
                     }
-                    Some(Frame::Map { start, anchor, tag, entries, .. }) => {
-                        let last = entries.last().map_or(start, |(_, v)| v.span.end.max(v.span.start) - base).max(close);
-                        let node = YNode { span: Span::new(start, last).shift(base), tag, value: YValue::Map(entries) };
+                    Some(Frame::Map {
+                        start,
+                        anchor,
+                        tag,
+                        entries,
+                        ..
+                    }) => {
+                        let last = entries
+                            .last()
+                            .map_or(start, |(_, v)| v.span.end.max(v.span.start) - base)
+                            .max(close);
+                        let node = YNode {
+                            span: Span::new(start, last).shift(base),
+                            tag,
+                            value: YValue::Map(entries),
+                        };
                         remember(&mut anchors, anchor, &node);
                         Some(node)
                     }
@@ -265,12 +347,18 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
         match stack.last_mut() {
             None => root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, seen, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries, key, seen, ..
+            }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
                     if let Some(name) = k.as_str().filter(|n| *n != "<<") {
                         if let Some(first) = seen.insert(name.to_string(), k.span) {
-                            out.duplicates.push(DuplicateKey { key: name.to_string(), first, again: k.span });
+                            out.duplicates.push(DuplicateKey {
+                                key: name.to_string(),
+                                first,
+                                again: k.span,
+                            });
                         }
                     }
                     entries.push((k, node));
@@ -322,7 +410,9 @@ mod tests {
         for i in 1..12 {
             let p = (b'a' + i - 1) as char;
             let c = (b'a' + i) as char;
-            text.push_str(&format!("{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"));
+            text.push_str(&format!(
+                "{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            ));
         }
         let s = parse(&text, 0);
         assert!(s.alias_budget_exhausted);

@@ -35,7 +35,9 @@ impl miette::Diagnostic for Part {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -44,7 +46,9 @@ impl miette::Diagnostic for Part {
         Some(Box::new(self.labels.iter().cloned()))
     }
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
-        Some(Box::new(self.related.iter().map(|p| p as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|p| p as &dyn miette::Diagnostic),
+        ))
     }
 }
 
@@ -54,12 +58,18 @@ fn label(file: &SourceFile, start: usize, end: usize, text: &str) -> Option<Labe
     }
     let start = file.clamp(start);
     let end = file.clamp(end).max(start);
-    Some(LabeledSpan::new(Some(text.to_string()).filter(|t| !t.is_empty()), start, end - start))
+    Some(LabeledSpan::new(
+        Some(text.to_string()).filter(|t| !t.is_empty()),
+        start,
+        end - start,
+    ))
 }
 
 fn part(run: &Run, d: &Diagnostic, relative: bool) -> Part {
     let file = &run.files[d.file];
-    let mut labels: Vec<LabeledSpan> = label(file, d.span.start, d.span.end, &d.label).into_iter().collect();
+    let mut labels: Vec<LabeledSpan> = label(file, d.span.start, d.span.end, &d.label)
+        .into_iter()
+        .collect();
     let mut others: Vec<(FileId, Vec<LabeledSpan>, Vec<&str>)> = Vec::new();
     for r in &d.related {
         let l = label(&run.files[r.file], r.span.start, r.span.end, &r.message);
@@ -82,7 +92,10 @@ fn part(run: &Run, d: &Diagnostic, relative: bool) -> Part {
             code: None,
             severity: miette::Severity::Advice,
             help: None,
-            source: NamedSource::new(shown_path(run, &run.files[f].rel, relative), run.files[f].text.clone()),
+            source: NamedSource::new(
+                shown_path(run, &run.files[f].rel, relative),
+                run.files[f].text.clone(),
+            ),
             labels,
             related: Vec::new(),
         })
@@ -106,13 +119,27 @@ fn part(run: &Run, d: &Diagnostic, relative: bool) -> Part {
 pub fn headline(run: &Run, d: &Diagnostic, relative: bool) -> String {
     let file = &run.files[d.file];
     let (line, col) = file.line_col(d.span.start);
-    format!("{}:{line}:{col}: {}[{}] {}", shown_path(run, &file.rel, relative), d.severity.as_str(), d.rule, d.message)
+    format!(
+        "{}:{line}:{col}: {}[{}] {}",
+        shown_path(run, &file.rel, relative),
+        d.severity.as_str(),
+        d.rule,
+        d.message
+    )
 }
 
 /// Renders every finding. `relative` shows paths relative to each root (used by snapshots).
 pub fn render(runs: &[Run], color: bool, relative: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(110).with_wrap_lines(false).with_show_related_as_nested(true).with_context_lines(1);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(110)
+        .with_wrap_lines(false)
+        .with_show_related_as_nested(true)
+        .with_context_lines(1);
     let mut out = String::new();
     for run in runs {
         for d in &run.diagnostics {
@@ -122,7 +149,11 @@ pub fn render(runs: &[Run], color: bool, relative: bool) -> String {
     }
     let s = summary(runs);
     let total = s.errors + s.warnings + s.infos;
-    let files = if s.files == 1 { "1 file".to_string() } else { format!("{} files", s.files) };
+    let files = if s.files == 1 {
+        "1 file".to_string()
+    } else {
+        format!("{} files", s.files)
+    };
     if total == 0 {
         out.push_str(&format!("No problems found in {files}.\n"));
     } else {

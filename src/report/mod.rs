@@ -20,8 +20,18 @@ pub struct Summary {
 }
 
 pub fn summary(runs: &[Run]) -> Summary {
-    let count = |s: Severity| runs.iter().flat_map(|r| &r.diagnostics).filter(|d| d.severity == s).count();
-    Summary { files: runs.iter().map(|r| r.files.len()).sum(), errors: count(Severity::Error), warnings: count(Severity::Warning), infos: count(Severity::Info) }
+    let count = |s: Severity| {
+        runs.iter()
+            .flat_map(|r| &r.diagnostics)
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    Summary {
+        files: runs.iter().map(|r| r.files.len()).sum(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    }
 }
 
 /// The path to show for a file: as given on the command line, joined with the file's path.

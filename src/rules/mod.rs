@@ -34,7 +34,13 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// A diagnostic of `rule` at its default severity.
-    pub fn report(&self, rule: &'static RuleMeta, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn report(
+        &self,
+        rule: &'static RuleMeta,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(rule.id, rule.severity, file, span, message)
     }
 }

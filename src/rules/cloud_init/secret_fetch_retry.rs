@@ -18,25 +18,54 @@ static META: RuleMeta = RuleMeta {
 /// (what it is, pattern). Patterns run over the script with comments and heredocs blanked.
 static FETCHES: LazyLock<Vec<(&str, Regex)>> = LazyLock::new(|| {
     [
-        ("`az keyvault secret show`", r"\baz\s+keyvault\s+secret\s+(show|download)\b"),
-        ("a Key Vault request", r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net"),
-        ("an IMDS token request", r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254\S*?(token|identity)"),
+        (
+            "`az keyvault secret show`",
+            r"\baz\s+keyvault\s+secret\s+(show|download)\b",
+        ),
+        (
+            "a Key Vault request",
+            r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net",
+        ),
+        (
+            "an IMDS token request",
+            r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254\S*?(token|identity)",
+        ),
         ("`vault kv get`", r"\bvault\s+kv\s+get\b"),
         ("`vault read`", r"\bvault\s+read\b"),
-        ("`aws secretsmanager get-secret-value`", r"\baws\s+secretsmanager\s+get-secret-value\b"),
-        ("`aws ssm get-parameter`", r"\baws\s+ssm\s+get-parameters?\b"),
-        ("`gcloud secrets versions access`", r"\bgcloud\s+secrets\s+versions\s+access\b"),
+        (
+            "`aws secretsmanager get-secret-value`",
+            r"\baws\s+secretsmanager\s+get-secret-value\b",
+        ),
+        (
+            "`aws ssm get-parameter`",
+            r"\baws\s+ssm\s+get-parameters?\b",
+        ),
+        (
+            "`gcloud secrets versions access`",
+            r"\bgcloud\s+secrets\s+versions\s+access\b",
+        ),
     ]
     .into_iter()
     .map(|(what, re)| (what, Regex::new(re).expect("static pattern")))
     .collect()
 });
 
-static SLEEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[\s;&|({`])sleep\s").expect("static pattern"));
-static COMPARE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s-(lt|le|gt|ge|eq|ne)\s|\(\([^)]*[<>]").expect("static pattern"));
-static INCREMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$\(\(\s*\$?\w+\s*[+-]\s*\d+\s*\)\)|\(\(\s*\w+\s*(\+\+|--|\+=|-=)|\(\(\s*(\+\+|--)\w+|\blet\s+\w+\s*(\+\+|\+=|=)|\bexpr\s+\$\w+\s*[+-]").expect("static pattern"));
-static HARD_FAIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"\b(exit|return)\s+("?\$\{?\w+\}?"?|[1-9]\d*)|\|\|\s*exit\b|\bpoweroff\b|\bshutdown\b"#).expect("static pattern"));
-static CURL_RETRY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"--retry[= ]\s*\d+|--tries[= ]\s*\d+").expect("static pattern"));
+static SLEEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[\s;&|({`])sleep\s").expect("static pattern"));
+static COMPARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s-(lt|le|gt|ge|eq|ne)\s|\(\([^)]*[<>]").expect("static pattern")
+});
+static INCREMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\$\(\(\s*\$?\w+\s*[+-]\s*\d+\s*\)\)|\(\(\s*\w+\s*(\+\+|--|\+=|-=)|\(\(\s*(\+\+|--)\w+|\blet\s+\w+\s*(\+\+|\+=|=)|\bexpr\s+\$\w+\s*[+-]").expect("static pattern")
+});
+static HARD_FAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b(exit|return)\s+("?\$\{?\w+\}?"?|[1-9]\d*)|\|\|\s*exit\b|\bpoweroff\b|\bshutdown\b"#,
+    )
+    .expect("static pattern")
+});
+static CURL_RETRY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"--retry[= ]\s*\d+|--tries[= ]\s*\d+").expect("static pattern"));
 
 const EXAMPLE: &str = "retry with a limit and fail hard, as spec 0001 requires:\n  for i in $(seq 1 30); do\n    TOKEN=$(az keyvault secret show --vault-name \"$KV\" --name k3s-token --query value -o tsv 2>/dev/null) && break\n    sleep 10\n  done\n  if [ -z \"$TOKEN\" ]; then echo \"FATAL: no token after 30 attempts\"; exit 1; fi";
 
@@ -49,7 +78,15 @@ impl Rule for SecretFetchRetry {
         let mut out = Vec::new();
         for ci in &cx.project.cloud_init {
             for script in &ci.scripts {
-                check_region(cx, ci.file, script, 0..script.text.len(), 0, &mut out);
+                check_region(
+                    cx,
+                    ci.file,
+                    script,
+                    0..script.text.len(),
+                    &script.origin,
+                    0,
+                    &mut out,
+                );
             }
         }
         out
@@ -57,13 +94,24 @@ impl Rule for SecretFetchRetry {
 }
 
 /// Checks one script (or a heredoc body inside one, which is a script of its own).
-fn check_region(cx: &Context<'_>, file: usize, script: &Script, region: Range<usize>, depth: usize, out: &mut Vec<Diagnostic>) {
+fn check_region(
+    cx: &Context<'_>,
+    file: usize,
+    script: &Script,
+    region: Range<usize>,
+    origin: &str,
+    depth: usize,
+    out: &mut Vec<Diagnostic>,
+) {
     let text = &script.text[region.clone()];
     let sh = shell::scan(text);
     // Blank comments and heredoc bodies, join continuation lines; offsets stay put.
     let mut code = text.as_bytes().to_vec();
     for r in sh.comments.iter().chain(&sh.heredocs) {
-        code[r.clone()].iter_mut().filter(|b| **b != b'\n').for_each(|b| *b = b' ');
+        code[r.clone()]
+            .iter_mut()
+            .filter(|b| **b != b'\n')
+            .for_each(|b| *b = b' ');
     }
     for i in 0..code.len().saturating_sub(1) {
         if code[i] == b'\\' && code[i + 1] == b'\n' {
@@ -72,14 +120,19 @@ fn check_region(cx: &Context<'_>, file: usize, script: &Script, region: Range<us
         }
     }
     let code = String::from_utf8_lossy(&code).into_owned();
-    let mut fetches: Vec<(usize, usize, &str)> = FETCHES.iter().flat_map(|(what, re)| re.find_iter(&code).map(move |m| (m.start(), m.end(), *what))).collect();
+    let mut fetches: Vec<(usize, usize, &str)> = FETCHES
+        .iter()
+        .flat_map(|(what, re)| {
+            re.find_iter(&code)
+                .map(move |m| (m.start(), m.end(), *what))
+        })
+        .collect();
     fetches.sort();
     fetches.dedup_by_key(|f| f.0);
-    for (n, &(start, end, what)) in fetches.iter().enumerate() {
-        let next_fetch = fetches.get(n + 1).map_or(code.len(), |f| f.0);
-        let verdict = judge(&sh, &code, start, end, next_fetch);
+    let starts: Vec<usize> = fetches.iter().map(|f| f.0).collect();
+    for &(start, end, what) in &fetches {
+        let verdict = judge(&sh, &code, start, end, &starts);
         let span = script.host_span(region.start + start, region.start + end);
-        let origin = &script.origin;
         let d = match &verdict {
             Verdict::Ok => continue,
             Verdict::NoRetry => cx.report(&META, file, span, format!("{what} in {origin} runs once, with no retry")).label("fetched once at boot").help(format!(
@@ -101,12 +154,27 @@ fn check_region(cx: &Context<'_>, file: usize, script: &Script, region: Range<us
                 .related(file, script.host_span(region.start + l.end.saturating_sub(4), region.start + l.end), "after the last attempt the script carries on")
                 .help(format!("after the loop, stop with a non-zero exit if the value is still empty; {EXAMPLE}")),
         };
-        out.push(if matches!(verdict, Verdict::Unbounded(_)) { Diagnostic { severity: Severity::Warning, ..d } } else { d });
+        out.push(if matches!(verdict, Verdict::Unbounded(_)) {
+            Diagnostic {
+                severity: Severity::Warning,
+                ..d
+            }
+        } else {
+            d
+        });
     }
-    if depth < 4 {
-        for h in &sh.heredocs {
-            check_region(cx, file, script, region.start + h.start..region.start + h.end, depth + 1, out);
-        }
+    // A heredoc inside a heredoc is rare; a hostile file must not exhaust the stack.
+    for h in sh.heredocs.iter().filter(|_| depth < 8) {
+        let inner = format!("a heredoc script in {origin}");
+        check_region(
+            cx,
+            file,
+            script,
+            region.start + h.start..region.start + h.end,
+            &inner,
+            depth + 1,
+            out,
+        );
     }
 }
 
@@ -118,25 +186,47 @@ enum Verdict {
     NoHardFailure(Range<usize>),
 }
 
-fn judge(sh: &Shell, code: &str, start: usize, end: usize, next_fetch: usize) -> Verdict {
-    let mut loops: Vec<&shell::Loop> = sh.loops.iter().filter(|l| l.range.contains(&start)).collect();
+/// `fetches`: where every fetch of the script starts; the search for a hard failure after a
+/// loop stops at the next fetch after it.
+fn judge(sh: &Shell, code: &str, start: usize, end: usize, fetches: &[usize]) -> Verdict {
+    let next_fetch = |after: usize| {
+        fetches
+            .iter()
+            .copied()
+            .find(|&f| f >= after)
+            .unwrap_or(code.len())
+    };
+    let mut loops: Vec<&shell::Loop> = sh
+        .loops
+        .iter()
+        .filter(|l| l.range.contains(&start))
+        .collect();
     // A fetch in a function runs where the function is called; `retry az …` runs it in retry's loops.
     if let Some(f) = sh.functions.iter().find(|f| f.body.contains(&start)) {
         if loops.iter().all(|l| !f.body.contains(&l.range.start)) {
-            loops.extend(calls(code, &f.name).flat_map(|at| sh.loops.iter().filter(move |l| l.range.contains(&at))));
+            loops.extend(
+                calls(code, &f.name)
+                    .flat_map(|at| sh.loops.iter().filter(move |l| l.range.contains(&at))),
+            );
         }
     }
     let line_start = code[..start].rfind('\n').map_or(0, |p| p + 1);
-    let wrapper = sh.functions.iter().find(|f| code[line_start..start].split(|c: char| c.is_whitespace() || c == '(').any(|w| w == f.name));
+    let wrapper = sh.functions.iter().find(|f| {
+        code[line_start..start]
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .any(|w| w == f.name)
+    });
     if let Some(f) = wrapper {
         loops.extend(sh.loops.iter().filter(|l| f.body.contains(&l.range.start)));
     }
     loops.sort_by_key(|l| std::cmp::Reverse(l.range.start));
-    let retry = loops.iter().find(|l| SLEEP.is_match(&code[l.range.clone()]));
+    let retry = loops
+        .iter()
+        .find(|l| SLEEP.is_match(&code[l.range.clone()]));
     let Some(l) = retry else {
         let line_end = code[end..].find('\n').map_or(code.len(), |p| end + p);
         if CURL_RETRY.is_match(&code[line_start..line_end]) {
-            return hard_failure(code, line_end..next_fetch, line_start..line_end);
+            return hard_failure(code, line_end..next_fetch(line_end), line_start..line_end);
         }
         return match loops.first() {
             Some(l) => Verdict::NoSleep(l.range.clone()),
@@ -145,7 +235,9 @@ fn judge(sh: &Shell, code: &str, start: usize, end: usize, next_fetch: usize) ->
     };
     let bounded = match l.kind {
         LoopKind::For => !code[l.header.clone()].replace(' ', "").starts_with("((;;"),
-        LoopKind::While | LoopKind::Until => COMPARE.is_match(&code[l.range.clone()]) && INCREMENT.is_match(&code[l.range.clone()]),
+        LoopKind::While | LoopKind::Until => {
+            COMPARE.is_match(&code[l.range.clone()]) && INCREMENT.is_match(&code[l.range.clone()])
+        }
     };
     if !bounded {
         return Verdict::Unbounded(l.range.clone());
@@ -153,12 +245,12 @@ fn judge(sh: &Shell, code: &str, start: usize, end: usize, next_fetch: usize) ->
     if HARD_FAIL.is_match(&code[l.range.clone()]) {
         return Verdict::Ok;
     }
-    let mut after = l.range.end..next_fetch.max(l.range.end);
+    let mut after = l.range.end..next_fetch(l.range.end);
     if let Some(f) = wrapper {
         if HARD_FAIL.is_match(&code[f.body.clone()]) {
             return Verdict::Ok;
         }
-        after = end..next_fetch.max(end);
+        after = end..next_fetch(end);
     }
     hard_failure(code, after, l.range.clone())
 }
@@ -174,8 +266,14 @@ fn hard_failure(code: &str, after: Range<usize>, l: Range<usize>) -> Verdict {
 /// Offsets where `name` is called as a command.
 fn calls<'a>(code: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
     code.match_indices(name).filter_map(move |(at, _)| {
-        let before = code[..at].chars().next_back().is_none_or(|c| c.is_whitespace() || ";&|($`".contains(c));
-        let after = code[at + name.len()..].chars().next().is_none_or(|c| c.is_whitespace() || c == ';' || c == ')');
+        let before = code[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || ";&|($`".contains(c));
+        let after = code[at + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == ';' || c == ')');
         (before && after && !code[at + name.len()..].trim_start().starts_with('(')).then_some(at)
     })
 }

@@ -21,29 +21,49 @@ impl Rule for ValuesDrift {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
         let mut out = Vec::new();
-        for obj in p.k8s.iter().filter(|o| o.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"])) {
+        for obj in p
+            .k8s
+            .iter()
+            .filter(|o| o.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"]))
+        {
             // A Terraform template's valuesContent is filled in at apply time.
             if p.templates.iter().any(|t| t.target == obj.file) {
                 continue;
             }
             let root = p.doc(obj);
-            let Some(content) = root.path(&["spec", "valuesContent"]) else { continue };
-            let Some(value) = content.as_str() else { continue };
+            let Some(content) = root.path(&["spec", "valuesContent"]) else {
+                continue;
+            };
+            let Some(value) = content.as_str() else {
+                continue;
+            };
             let chart = match obj.kind.as_str() {
                 "HelmChart" => root.str_at(&["spec", "chart"]).or(obj.name.as_deref()),
                 _ => obj.name.as_deref(),
             };
-            let Some(chart) = chart.map(chart_name) else { continue };
+            let Some(chart) = chart.map(chart_name) else {
+                continue;
+            };
             let manifest = &p.files[obj.file];
-            let Some(canon) = canonical(cx, &chart, manifest) else { continue };
+            let Some(canon) = canonical(cx, &chart, manifest) else {
+                continue;
+            };
             let canon_file = &p.files[canon];
-            let expected = if manifest.text.contains("\r\n") { canon_file.text.replace("\r\n", "\n") } else { canon_file.text.clone() };
+            let expected = if manifest.text.contains("\r\n") {
+                canon_file.text.replace("\r\n", "\n")
+            } else {
+                canon_file.text.clone()
+            };
             if value == expected {
                 continue;
             }
             let kind_name = format!("{} `{}`", obj.kind, obj.name.as_deref().unwrap_or(&chart));
             let d = if value.trim_end_matches('\n') == expected.trim_end_matches('\n') {
-                let style = if value.ends_with('\n') { "`|` keeps one final newline or `|+` keeps them all" } else { "`|-` strips the final newline" };
+                let style = if value.ends_with('\n') {
+                    "`|` keeps one final newline or `|+` keeps them all"
+                } else {
+                    "`|-` strips the final newline"
+                };
                 cx.report(&META, obj.file, content.span, format!("valuesContent of {kind_name} differs from {} only in its final newlines", canon_file.rel))
                     .label("block scalar chomping changes the bytes")
                     .related(canon, Span::new(canon_file.text.len().saturating_sub(1), canon_file.text.len()), "the canonical file ends here")
@@ -52,7 +72,11 @@ impl Rule for ValuesDrift {
                 let line = first_difference(value, &expected);
                 let here = content_line(manifest, content, line);
                 let there = file_line(canon_file, line);
-                let shown = |s: Option<&str>| s.map_or("(nothing: it ends earlier)".to_string(), |l| format!("`{}`", l.trim()));
+                let shown = |s: Option<&str>| {
+                    s.map_or("(nothing: it ends earlier)".to_string(), |l| {
+                        format!("`{}`", l.trim())
+                    })
+                };
                 cx.report(&META, obj.file, here, format!("valuesContent of {kind_name} differs from {} at line {} of the values", canon_file.rel, line + 1))
                     .label(format!("here: {}", shown(value.split('\n').nth(line))))
                     .related(canon, there, format!("canonical: {}", shown(expected.split('\n').nth(line))))
@@ -66,18 +90,32 @@ impl Rule for ValuesDrift {
 
 /// `<chart>.values.yaml` nearest to the manifest (most shared leading directories).
 fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Option<usize> {
-    let names = [format!("{chart}.values.yaml"), format!("{chart}.values.yml")];
-    let shared = |rel: &str| rel.split('/').zip(manifest.rel.split('/')).take_while(|(a, b)| a == b).count();
+    let names = [
+        format!("{chart}.values.yaml"),
+        format!("{chart}.values.yml"),
+    ];
+    let shared = |rel: &str| {
+        rel.split('/')
+            .zip(manifest.rel.split('/'))
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
     (0..cx.project.files.len())
         .filter(|&f| {
             let rel = &cx.project.files[f].rel;
-            names.iter().any(|n| rel == n || rel.ends_with(&format!("/{n}"))) && !cx.project.files[f].text.is_empty()
+            names
+                .iter()
+                .any(|n| rel == n || rel.ends_with(&format!("/{n}")))
+                && !cx.project.files[f].text.is_empty()
         })
         .max_by_key(|&f| (shared(&cx.project.files[f].rel), std::cmp::Reverse(f)))
 }
 
 fn first_difference(a: &str, b: &str) -> usize {
-    a.split('\n').zip(b.split('\n')).take_while(|(x, y)| x == y).count()
+    a.split('\n')
+        .zip(b.split('\n'))
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 /// The source span of line `n` of a literal block scalar's value.
@@ -87,7 +125,10 @@ fn content_line(file: &SourceFile, node: &crate::parse::yaml::YNode, n: usize) -
     }
     let (line, col) = file.line_col(node.span.start);
     let first = line - 1;
-    let last = file.line_col(node.span.end.saturating_sub(1).max(node.span.start)).0 - 1;
+    let last = file
+        .line_col(node.span.end.saturating_sub(1).max(node.span.start))
+        .0
+        - 1;
     let l = (first + n).min(last);
     let indent = col - 1;
     let start = (file.line_start(l) + indent).min(file.line_start(l) + file.line_text(l).len());
@@ -96,7 +137,11 @@ fn content_line(file: &SourceFile, node: &crate::parse::yaml::YNode, n: usize) -
 
 fn file_line(file: &SourceFile, n: usize) -> Span {
     let l = n.min(file.line_count().saturating_sub(1));
-    Span::new(file.line_start(l), file.line_start(l) + file.line_text(l).len()).max_len(1)
+    Span::new(
+        file.line_start(l),
+        file.line_start(l) + file.line_text(l).len(),
+    )
+    .max_len(1)
 }
 
 trait AtLeastOne {

@@ -35,24 +35,43 @@ impl Rule for PublishStatusAddress {
 /// The ingress-nginx values inside `v`: all of it, or an umbrella chart's `ingress-nginx:` key.
 fn ingress_nginx_values<'a>(cx: &Context<'_>, v: &'a HelmValues) -> Vec<(String, &'a YNode)> {
     let dir = cx.project.dir_of(v.file);
-    let chart = v.chart.clone().or_else(|| dir.rsplit('/').next().filter(|d| d.contains("ingress-nginx")).map(str::to_string));
+    let chart = v.chart.clone().or_else(|| {
+        dir.rsplit('/')
+            .next()
+            .filter(|d| d.contains("ingress-nginx"))
+            .map(str::to_string)
+    });
     let mut out = Vec::new();
     if let Some(chart) = chart.filter(|c| c.contains("ingress-nginx")) {
         out.push((chart, &v.root));
     }
-    if let Some(sub) = v.root.get("ingress-nginx").filter(|s| !s.entries().is_empty()) {
+    if let Some(sub) = v
+        .root
+        .get("ingress-nginx")
+        .filter(|s| !s.entries().is_empty())
+    {
         out.push(("ingress-nginx".to_string(), sub));
     }
     out
 }
 
-fn check_controller(cx: &Context<'_>, file: usize, chart: &str, c: &YNode, out: &mut Vec<Diagnostic>) {
+fn check_controller(
+    cx: &Context<'_>,
+    file: usize,
+    chart: &str,
+    c: &YNode,
+    out: &mut Vec<Diagnostic>,
+) {
     // RKE2's packaged chart turns publishService off by default; upstream turns it on.
     let default_publish = !chart.starts_with("rke2-");
     let publish = c.path(&["publishService", "enabled"]);
     let publish_on = publish.and_then(YNode::as_bool).unwrap_or(default_publish);
-    let address = c.path(&["extraArgs", "publish-status-address"]).filter(|a| !a.is_null() && a.as_str() != Some(""));
-    let service_type = c.path(&["service", "type"]).filter(|t| matches!(t.as_str(), Some("ClusterIP" | "NodePort")));
+    let address = c
+        .path(&["extraArgs", "publish-status-address"])
+        .filter(|a| !a.is_null() && a.as_str() != Some(""));
+    let service_type = c
+        .path(&["service", "type"])
+        .filter(|t| matches!(t.as_str(), Some("ClusterIP" | "NodePort")));
     let host_network = c.get("hostNetwork").filter(|h| h.as_bool() == Some(true));
     if let Some(trigger) = service_type.or(host_network) {
         let why = match service_type {
@@ -79,7 +98,11 @@ fn check_controller(cx: &Context<'_>, file: usize, chart: &str, c: &YNode, out: 
         }
     }
     if let Some(a) = address.filter(|_| publish_on) {
-        let why = if publish.is_some() { "controller.publishService.enabled is true" } else { "controller.publishService.enabled defaults to true in this chart" };
+        let why = if publish.is_some() {
+            "controller.publishService.enabled is true"
+        } else {
+            "controller.publishService.enabled defaults to true in this chart"
+        };
         let mut d = cx
             .report(&META, file, a.span, format!("publish-status-address is set, but {why}: the controller is told to publish two different addresses"))
             .label("fixed status address")

@@ -28,23 +28,38 @@ impl Rule for ModuleCycle {
             let mut edges: Vec<_> = (0..cycle.len())
                 .filter_map(|i| {
                     let (a, b) = (cycle[i], cycle[(i + 1) % cycle.len()]);
-                    cx.graph.reference(a, b, RefKind::Terraform).map(|r| (a, b, r))
+                    cx.graph
+                        .reference(a, b, RefKind::Terraform)
+                        .map(|r| (a, b, r))
                 })
                 .collect();
             if edges.len() != cycle.len() {
                 continue;
             }
             let rel = |f: usize| cx.project.files[f].rel.as_str();
-            let start = (0..edges.len()).min_by_key(|&i| (rel(edges[i].2.file), edges[i].2.span)).unwrap_or(0);
+            let start = (0..edges.len())
+                .min_by_key(|&i| (rel(edges[i].2.file), edges[i].2.span))
+                .unwrap_or(0);
             edges.rotate_left(start);
             let name = |id| cx.graph.entity(id).name.as_str();
             let mut chain: Vec<&str> = edges.iter().map(|(a, _, _)| name(*a)).collect();
             chain.push(name(edges[0].0));
             let (a, b, r) = edges[0];
-            let message = if edges.len() == 1 { format!("`{}` depends on itself", name(a)) } else { format!("dependency cycle: {}", chain.join(" → ")) };
-            let mut d = cx.report(&META, r.file, r.span, message).label(format!("`{}` reads `{}` here", name(a), name(b))).help(help(cx, &edges));
+            let message = if edges.len() == 1 {
+                format!("`{}` depends on itself", name(a))
+            } else {
+                format!("dependency cycle: {}", chain.join(" → "))
+            };
+            let mut d = cx
+                .report(&META, r.file, r.span, message)
+                .label(format!("`{}` reads `{}` here", name(a), name(b)))
+                .help(help(cx, &edges));
             for (a, b, r) in &edges[1..] {
-                d = d.related(r.file, r.span, format!("`{}` reads `{}` here", name(*a), name(*b)));
+                d = d.related(
+                    r.file,
+                    r.span,
+                    format!("`{}` reads `{}` here", name(*a), name(*b)),
+                );
             }
             out.push(d);
         }
@@ -53,8 +68,17 @@ impl Rule for ModuleCycle {
 }
 
 /// Suggests the fix spec 0001 used: feed the value from a root variable instead of a module output.
-fn help(cx: &Context<'_>, edges: &[(crate::graph::EntityId, crate::graph::EntityId, &crate::graph::Reference)]) -> String {
-    let module_edge = edges.iter().find(|(_, b, _)| matches!(cx.graph.entity(*b).addr, Some(Address::Module(_))));
+fn help(
+    cx: &Context<'_>,
+    edges: &[(
+        crate::graph::EntityId,
+        crate::graph::EntityId,
+        &crate::graph::Reference,
+    )],
+) -> String {
+    let module_edge = edges
+        .iter()
+        .find(|(_, b, _)| matches!(cx.graph.entity(*b).addr, Some(Address::Module(_))));
     match module_edge {
         Some((a, _, r)) => {
             let read = cx.project.files[r.file].slice(r.span).split_whitespace().collect::<String>();

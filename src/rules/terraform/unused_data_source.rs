@@ -21,13 +21,22 @@ impl Rule for UnusedDataSource {
         let mut out = Vec::new();
         for id in cx.graph.entities(EntityKind::TfBlock) {
             let e = cx.graph.entity(id);
-            let (Some(Address::Data(t, n)), Some(file), Some(m)) = (&e.addr, e.file, e.module) else { continue };
+            let (Some(Address::Data(t, n)), Some(file), Some(m)) = (&e.addr, e.file, e.module)
+            else {
+                continue;
+            };
             // A file of the module that did not parse may hold the reference.
-            if !cx.project.module_parsed(m) || cx.graph.referrers(id).iter().any(|(from, _)| *from != id) {
+            if !cx.project.module_parsed(m)
+                || cx.graph.referrers(id).iter().any(|(from, _)| *from != id)
+            {
                 continue;
             }
             let dir = &cx.project.modules[m].dir;
-            let module = if dir.is_empty() { "the root module".to_string() } else { format!("module `{dir}`") };
+            let module = if dir.is_empty() {
+                "the root module".to_string()
+            } else {
+                format!("module `{dir}`")
+            };
             out.push(
                 cx.report(&META, file, e.span, format!("data source `data.{t}.{n}` is never referenced in {module}"))
                     .label("declared here, read nowhere")
