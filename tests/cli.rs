@@ -1,0 +1,335 @@
+//! The binary as users run it: exit codes, JSON contract, determinism, hostile inputs.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn infralint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_infralint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let out = infralint(args);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is one JSON object ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    (out.status.code().unwrap(), v)
+}
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn demo_fires_every_seed_rule_and_exits_1() {
+    let (code, v) = json(&["check", "fixtures/demo", "--format", "json"]);
+    assert_eq!(code, 1);
+    let rules = rules_of(&v);
+    for id in [
+        "terraform/module-cycle",
+        "cloud-init/secret-fetch-retry",
+        "helm/values-drift",
+        "ingress-nginx/publish-status-address",
+        "terraform/unused-data-source",
+    ] {
+        assert!(
+            rules.iter().any(|r| r == id),
+            "{id} did not fire on the demo: {rules:?}"
+        );
+    }
+    assert!(
+        !rules.iter().any(|r| r.starts_with("parse/")),
+        "the demo must parse cleanly: {rules:?}"
+    );
+}
+
+#[test]
+fn json_shape_is_the_public_contract() {
+    let (_, v) = json(&["check", "fixtures/demo", "--format", "json"]);
+    assert_eq!(v["version"], 1);
+    let keys = |o: &Value| {
+        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(keys(&v), ["diagnostics", "summary", "version"]);
+    assert_eq!(keys(&v["summary"]), ["errors", "files", "warnings"]);
+    for d in v["diagnostics"].as_array().unwrap() {
+        assert_eq!(
+            keys(d),
+            [
+                "column",
+                "end_column",
+                "end_line",
+                "help",
+                "line",
+                "message",
+                "path",
+                "related",
+                "rule",
+                "severity"
+            ]
+        );
+        assert!(["error", "warning", "info"].contains(&d["severity"].as_str().unwrap()));
+        let path = d["path"].as_str().unwrap();
+        assert!(
+            !path.contains('\\') && !path.starts_with("fixtures/"),
+            "paths are relative to the PATH given: {path}"
+        );
+        assert!(d["line"].as_u64().unwrap() >= 1 && d["column"].as_u64().unwrap() >= 1);
+        for r in d["related"].as_array().unwrap() {
+            assert_eq!(keys(r), ["column", "line", "message", "path"]);
+        }
+    }
+    let errors = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .count();
+    assert_eq!(v["summary"]["errors"].as_u64().unwrap() as usize, errors);
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let one = infralint(&["check", "fixtures/demo", "--threads", "1"]);
+    let many = infralint(&["check", "fixtures/demo", "--threads", "8"]);
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&many.stdout)
+    );
+    let one = infralint(&["check", "fixtures", "--threads", "1", "--format", "json"]);
+    let many = infralint(&["check", "fixtures", "--format", "json"]);
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn select_and_ignore_take_ids_and_domains() {
+    let (_, v) = json(&[
+        "check",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--select",
+        "terraform/",
+    ]);
+    let rules = rules_of(&v);
+    assert!(
+        !rules.is_empty() && rules.iter().all(|r| r.starts_with("terraform/")),
+        "{rules:?}"
+    );
+    let (_, v) = json(&[
+        "check",
+        "fixtures/demo",
+        "--format",
+        "json",
+        "--ignore",
+        "terraform",
+        "--ignore",
+        "helm/values-drift",
+    ]);
+    let rules = rules_of(&v);
+    assert!(
+        rules
+            .iter()
+            .all(|r| !r.starts_with("terraform/") && r != "helm/values-drift"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(
+        infralint(&["check", "does/not/exist"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        infralint(&["check", "fixtures/demo", "--select", "no/such-rule"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        infralint(&["check", "--format", "xml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        infralint(&["explain", "no/such-rule"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn clean_repo_exits_0() {
+    let out = infralint(&["check", "fixtures/terraform/unused-data-source/pass"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let out = String::from_utf8(infralint(&["rules"]).stdout).unwrap();
+    assert!(out.contains("terraform/module-cycle") && out.contains("error"));
+    let out = String::from_utf8(infralint(&["explain", "helm/values-drift"]).stdout).unwrap();
+    assert!(out.starts_with("# helm/values-drift"));
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+#[test]
+fn hostile_inputs_become_diagnostics_and_the_rest_is_linted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "broken/main.tf",
+        b"resource \"aws_instance\" \"a\" {\n  ami = \"x\"\n",
+    );
+    write(d, "latin1/main.tf", b"# caf\xe9\nvariable \"a\" {}\n");
+    write(d, "bad.yaml", b"a:\n  b: 1\n   c: 2\n");
+    write(d, "blob.yaml", b"\x00\x01\x02binary\xff");
+    write(d, "deep.yaml", "[".repeat(200_000).as_bytes());
+    write(
+        d,
+        "deep.tf",
+        format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "[".repeat(5_000),
+            "]".repeat(5_000)
+        )
+        .as_bytes(),
+    );
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..15u8 {
+        let (p, c) = ((b'a' + i - 1) as char, (b'a' + i) as char);
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
+    }
+    write(d, "bomb.yaml", bomb.as_bytes());
+    write(d, "ok/main.tf", b"data \"aws_caller_identity\" \"me\" {}\n");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+    }
+    let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["path"].as_str().unwrap().to_string(),
+                x["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (path, rule) in [
+        ("broken/main.tf", "parse/syntax-error"),
+        ("latin1/main.tf", "parse/unreadable-file"),
+        ("bad.yaml", "parse/syntax-error"),
+        ("blob.yaml", "parse/unreadable-file"),
+        ("deep.yaml", "parse/syntax-error"),
+        ("deep.tf", "parse/syntax-error"),
+        ("bomb.yaml", "parse/syntax-error"),
+        ("ok/main.tf", "terraform/unused-data-source"),
+    ] {
+        assert!(
+            found.contains(&(path.to_string(), rule.to_string())),
+            "missing {rule} on {path}: {found:?}"
+        );
+    }
+    let bad = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["path"] == "bad.yaml")
+        .unwrap();
+    assert_eq!(
+        (bad["line"].as_u64(), bad["column"].as_u64()),
+        (Some(3), Some(5))
+    );
+}
+
+#[test]
+fn config_raises_severity_and_turns_rules_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "main.tf", b"data \"aws_caller_identity\" \"me\" {}\n");
+    let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, v["summary"]["warnings"].as_u64()), (0, Some(1)));
+    write(
+        d,
+        "infralint.toml",
+        b"[rules]\n\"terraform/unused-data-source\" = \"error\"\n",
+    );
+    let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, v["summary"]["errors"].as_u64()), (1, Some(1)));
+    write(d, "infralint.toml", b"[rules]\nterraform = \"off\"\n");
+    let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    write(
+        d,
+        "infralint.toml",
+        b"[rules]\n\"terraform/nope\" = \"off\"\n",
+    );
+    assert_eq!(
+        infralint(&["check", d.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn inline_suppression() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "main.tf", b"# infralint:ignore[terraform/unused-data-source] read by a policy check elsewhere\ndata \"aws_caller_identity\" \"me\" {}\n");
+    let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+}
+
+#[test]
+fn never_writes_to_the_linted_tree() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "main.tf", b"data \"a\" \"b\" {}\n");
+    let before: Vec<_> = walk(d);
+    infralint(&["check", d.to_str().unwrap()]);
+    assert_eq!(before, walk(d));
+}
+
+fn walk(d: &Path) -> Vec<(String, u64)> {
+    let mut v: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.metadata().unwrap().len(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
