@@ -116,23 +116,16 @@ fn internal_error(rule: &'static str) -> Diagnostic {
 /// stage found.
 pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
     let found = discover::discover(root, threads);
-    let mut files: Vec<SourceFile> = Vec::with_capacity(found.len());
-    let mut kinds = Vec::with_capacity(found.len());
-    let mut unreadable = Vec::with_capacity(found.len());
     let texts: Vec<Result<String, String>> =
         found.par_iter().map(|(p, _)| parse::read_text(p)).collect();
+    let mut files = Files::default();
     for ((path, kind), text) in found.into_iter().zip(texts) {
-        let (text, bad) = match text {
-            Ok(t) => (t, None),
-            Err(e) => (String::new(), Some(e)),
-        };
-        files.push(SourceFile::new(discover::relative(root, &path), path, text));
-        kinds.push(kind);
-        unreadable.push(bad);
+        files.push(discover::relative(root, &path), path, kind, text);
     }
 
     // HCL first: Terraform says which files are templates and which are user-data.
-    let hcl_jobs: Vec<Option<Job>> = kinds
+    let hcl_jobs: Vec<Option<Job>> = files
+        .kinds
         .iter()
         .map(|&kind| {
             (kind != FileKind::Yaml).then_some(Job {
@@ -141,109 +134,133 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
             })
         })
         .collect();
-    let (mut parsed, mut diags) = parse::parse_all(&files, &hcl_jobs, &unreadable);
-    let mut templates = Vec::new();
-    let mut user_data = Vec::new();
-    let mut template_jobs: HashMap<usize, Job> = HashMap::new();
-    for id in 0..files.len() {
-        let Parsed::Terraform(tf) = &parsed[id] else {
-            continue;
-        };
-        let dir = files[id]
-            .rel
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d)
-            .to_string();
-        let calls: Vec<_> = tf
-            .blocks
-            .iter()
-            .flat_map(|b| b.calls.iter().cloned())
-            .collect();
-        for call in calls {
-            let Some(rel) = call.path.as_deref().and_then(|p| join(&dir, p)) else {
-                continue;
-            };
-            let target = match files.iter().position(|f| f.rel == rel) {
-                Some(t) => t,
-                None => {
-                    let abs = if root.is_file() {
-                        continue;
-                    } else {
-                        root.join(&rel)
-                    };
-                    if !abs.is_file()
-                        || discover::relative(root, &abs)
-                            .split('/')
-                            .any(|c| c == ".terraform" || c == ".git")
-                    {
-                        continue;
-                    }
-                    let (text, bad) = match parse::read_text(&abs) {
-                        Ok(t) => (t, None),
-                        Err(e) => (String::new(), Some(e)),
-                    };
-                    files.push(SourceFile::new(rel.clone(), abs, text));
-                    kinds.push(FileKind::Template);
-                    unreadable.push(bad);
-                    parsed.push(Parsed::Nothing);
-                    files.len() - 1
-                }
-            };
-            templates.push(TemplateLink {
-                from: id,
-                call: call.span,
-                target,
-            });
-            if call.func == "templatefile" {
-                template_jobs.insert(
-                    target,
-                    Job {
-                        kind: kinds[target],
-                        template: true,
-                    },
-                );
-            }
-            if feeds_user_data(&call.attr) || is_cloud_config(&files[target].text) {
-                user_data.push(target);
-            }
-        }
-    }
-    // Extra files were read after the first pass; report their problems too.
-    let yaml_jobs: Vec<Option<Job>> = (0..files.len())
-        .map(|id| match kinds[id] {
-            FileKind::Yaml | FileKind::Template => {
-                Some(template_jobs.get(&id).copied().unwrap_or(Job {
-                    kind: kinds[id],
-                    template: false,
-                }))
-            }
+    let (mut parsed, mut diags) = parse::parse_all(&files.sources, &hcl_jobs, &files.unreadable);
+    let links = link_templates(root, &parsed, &mut files);
+    parsed.resize_with(files.sources.len(), || Parsed::Nothing);
+
+    let yaml_jobs: Vec<Option<Job>> = (0..files.sources.len())
+        .map(|id| match files.kinds[id] {
+            FileKind::Yaml | FileKind::Template => Some(Job {
+                kind: files.kinds[id],
+                template: links.templated.contains(&id),
+            }),
             _ => None,
         })
         .collect();
-    let (second, more) = parse::parse_all(&files, &yaml_jobs, &unreadable);
+    let (second, more) = parse::parse_all(&files.sources, &yaml_jobs, &files.unreadable);
     diags.extend(more);
     for (id, p) in second.into_iter().enumerate() {
         if yaml_jobs[id].is_some() {
             parsed[id] = p;
         }
     }
-    // A user-data file that is neither cloud-config nor a script is not linted as cloud-init.
-    user_data.retain(|&id| {
-        matches!(parsed[id], Parsed::Yaml(_))
-            && (kinds[id] == FileKind::Yaml || is_cloud_config(&files[id].text))
-            || matches!(parsed[id], Parsed::Script)
-    });
+    let user_data: Vec<usize> = links
+        .user_data
+        .into_iter()
+        .filter(|&id| matches!(parsed[id], Parsed::Yaml(_) | Parsed::Script))
+        .collect();
+    let Files { sources, kinds, .. } = files;
     let mut project = Project {
         root: root.to_path_buf(),
-        files,
+        files: sources,
         kinds,
         parsed,
         modules: Vec::new(),
         k8s: Vec::new(),
         cloud_init: Vec::new(),
         values: Vec::new(),
-        templates,
+        templates: links.links,
     };
     model::build(&mut project, &user_data);
     (project, diags)
+}
+
+/// The files of one run, growing as Terraform points at templates the walk did not find.
+#[derive(Default)]
+struct Files {
+    sources: Vec<SourceFile>,
+    kinds: Vec<FileKind>,
+    unreadable: Vec<Option<String>>,
+    by_rel: HashMap<String, usize>,
+}
+
+impl Files {
+    fn push(
+        &mut self,
+        rel: String,
+        abs: PathBuf,
+        kind: FileKind,
+        text: Result<String, String>,
+    ) -> usize {
+        let (text, bad) = match text {
+            Ok(t) => (t, None),
+            Err(e) => (String::new(), Some(e)),
+        };
+        self.by_rel.insert(rel.clone(), self.sources.len());
+        self.sources.push(SourceFile::new(rel, abs, text));
+        self.kinds.push(kind);
+        self.unreadable.push(bad);
+        self.sources.len() - 1
+    }
+}
+
+#[derive(Default)]
+struct Links {
+    links: Vec<TemplateLink>,
+    /// Files read by `templatefile()`: their `${…}`/`%{…}` are masked before parsing.
+    templated: std::collections::HashSet<usize>,
+    /// Files that become user-data.
+    user_data: Vec<usize>,
+}
+
+/// Resolves every static `templatefile()`/`file()` path, reading targets the walk skipped
+/// (`*.tftpl`, `*.sh`) when they are user-data or YAML.
+fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
+    let mut out = Links::default();
+    for (id, p) in parsed.iter().enumerate() {
+        let Parsed::Terraform(tf) = p else { continue };
+        let dir = files.sources[id]
+            .rel
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d)
+            .to_string();
+        for call in tf.blocks.iter().flat_map(|b| &b.calls) {
+            let Some(rel) = call.path.as_deref().and_then(|p| join(&dir, p)) else {
+                continue;
+            };
+            let target = match files.by_rel.get(&rel) {
+                Some(&t) => t,
+                None => {
+                    let abs = root.join(&rel);
+                    let hidden = rel.split('/').any(|c| c.starts_with('.'));
+                    if root.is_file() || hidden || !abs.is_file() {
+                        continue;
+                    }
+                    let text = parse::read_text(&abs);
+                    // Other templates (nginx.conf.tpl, PowerShell user-data) are not ours to parse.
+                    let wanted = text
+                        .as_ref()
+                        .is_ok_and(|t| is_cloud_config(t) || parse::looks_like_script(t))
+                        || rel.contains(".yaml")
+                        || rel.contains(".yml");
+                    if !wanted {
+                        continue;
+                    }
+                    files.push(rel, abs, FileKind::Template, text)
+                }
+            };
+            out.links.push(TemplateLink {
+                from: id,
+                call: call.span,
+                target,
+            });
+            if call.func == "templatefile" {
+                out.templated.insert(target);
+            }
+            if feeds_user_data(&call.attr) || is_cloud_config(&files.sources[target].text) {
+                out.user_data.push(target);
+            }
+        }
+    }
+    out
 }

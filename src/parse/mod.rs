@@ -172,7 +172,7 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
     }
 }
 
-fn looks_like_script(text: &str) -> bool {
+pub fn looks_like_script(text: &str) -> bool {
     text.trim_start_matches('\u{feff}').starts_with("#!")
 }
 
