@@ -51,6 +51,9 @@ pub struct CheckArgs {
     /// Configuration file (default: `infralint.toml` in the first PATH, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// List the files that would be linted and what each was recognised as, then exit.
+    #[arg(long)]
+    pub show_files: bool,
 }
 
 /// Runs the command line and returns the process exit code.
@@ -144,6 +147,18 @@ fn check(args: CheckArgs) -> i32 {
             .map(|p| lint(p, threads, &options))
             .collect()
     });
+    if args.show_files {
+        for run in &runs {
+            for (file, role) in run.files.iter().zip(&run.roles) {
+                println!(
+                    "{:13}  {}",
+                    role.as_str(),
+                    report::shown_path(run, &file.rel, false)
+                );
+            }
+        }
+        return 0;
+    }
     let out = match args.format {
         Format::Json => report::json::render(&runs) + "\n",
         Format::Human => {

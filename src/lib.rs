@@ -45,6 +45,8 @@ impl Options {
 pub struct Run {
     pub root: PathBuf,
     pub files: Vec<SourceFile>,
+    /// What each file was linted as.
+    pub roles: Vec<model::Role>,
     /// Sorted by path, position, rule.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -66,7 +68,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         })
         .collect();
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
-    let files = project.files;
+    let (files, roles) = (project.files, project.roles);
     diagnostics.retain(|d| !suppress::is_suppressed(d, &files[d.file]));
     for d in &mut diagnostics {
         if let Some(sev) = options
@@ -97,6 +99,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     Run {
         root: root.to_path_buf(),
         files,
+        roles,
         diagnostics,
     }
 }
@@ -164,6 +167,7 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         root: root.to_path_buf(),
         files: sources,
         kinds,
+        roles: Vec::new(),
         parsed,
         modules: Vec::new(),
         k8s: Vec::new(),

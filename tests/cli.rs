@@ -333,3 +333,38 @@ fn walk(d: &Path) -> Vec<(String, u64)> {
     v.sort();
     v
 }
+
+#[test]
+fn show_files_lists_roles_and_honours_infralintignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(d, "infra/main.tf", b"variable \"a\" {}\n");
+    write(d, "infra/user-data.yaml", b"#cloud-config\nruncmd: []\n");
+    write(d, "k8s/kustomization.yaml", b"resources: [ns.yaml]\n");
+    write(
+        d,
+        "k8s/ns.yaml",
+        b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    );
+    write(d, "legacy/main.tf", b"data \"a\" \"b\" {}\n");
+    write(d, ".infralintignore", b"legacy/\n");
+    write(d, ".terraform/modules/x/main.tf", b"data \"a\" \"b\" {}\n");
+    let out = String::from_utf8(infralint(&["check", d.to_str().unwrap(), "--show-files"]).stdout)
+        .unwrap();
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| {
+            l.split_whitespace().next().unwrap().to_string() + " " + l.rsplit('/').next().unwrap()
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "terraform main.tf",
+            "cloud-init user-data.yaml",
+            "kustomization kustomization.yaml",
+            "kubernetes ns.yaml"
+        ],
+        "{out}"
+    );
+}

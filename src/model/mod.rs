@@ -26,11 +26,46 @@ pub struct TemplateLink {
     pub target: FileId,
 }
 
+/// What a file turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Terraform,
+    Tfvars,
+    Terragrunt,
+    CloudInit,
+    Kubernetes,
+    Kustomization,
+    Fleet,
+    HelmValues,
+    /// YAML that is none of the above (Chart.yaml, a tool's config).
+    Yaml,
+    /// A `templatefile()` target that is none of the above.
+    Template,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Terraform => "terraform",
+            Role::Tfvars => "tfvars",
+            Role::Terragrunt => "terragrunt",
+            Role::CloudInit => "cloud-init",
+            Role::Kubernetes => "kubernetes",
+            Role::Kustomization => "kustomization",
+            Role::Fleet => "fleet",
+            Role::HelmValues => "helm-values",
+            Role::Yaml => "yaml",
+            Role::Template => "template",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
     pub files: Vec<SourceFile>,
     pub kinds: Vec<FileKind>,
+    pub roles: Vec<Role>,
     pub parsed: Vec<Parsed>,
     pub modules: Vec<TfModule>,
     pub k8s: Vec<K8sObject>,
@@ -200,14 +235,25 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         .map(|(dir, files)| TfModule { dir, files })
         .collect();
 
+    let mut roles: Vec<Role> = project
+        .kinds
+        .iter()
+        .map(|k| match k {
+            FileKind::Terraform => Role::Terraform,
+            FileKind::Tfvars => Role::Tfvars,
+            FileKind::Terragrunt => Role::Terragrunt,
+            FileKind::Yaml => Role::Yaml,
+            FileKind::Template => Role::Template,
+        })
+        .collect();
     let mut k8s = Vec::new();
     let mut cloud_init = Vec::new();
     let mut values = Vec::new();
     let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
-    for id in 0..project.files.len() {
-        let src = &project.files[id];
+    for (id, src) in project.files.iter().enumerate() {
         if matches!(project.parsed[id], Parsed::Script) {
             cloud_init.push(CloudInit::from_script(id, src));
+            roles[id] = Role::CloudInit;
             continue;
         }
         let Some(stream) = project.yaml(id) else {
@@ -218,12 +264,14 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             for doc in &stream.docs {
                 cloud_init.push(CloudInit::from_config(id, src, &doc.root));
             }
+            roles[id] = Role::CloudInit;
             continue;
         }
         if name == "fleet.yaml" || name == "fleet.yml" {
             if let Some(doc) = stream.docs.first() {
                 fleet(project, id, &doc.root, &mut values, &mut values_files);
             }
+            roles[id] = Role::Fleet;
             continue;
         }
         if let Some(chart) = values_file_chart(project, id, name) {
@@ -233,11 +281,24 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         for (i, doc) in stream.docs.iter().enumerate() {
             if let Some(obj) = K8sObject::from_doc(id, i, &doc.root, doc.span) {
                 embedded_values(src, &obj, &doc.root, &mut values);
+                roles[id] = if obj.is("kustomize.config.k8s.io", &["Kustomization", "Component"]) {
+                    Role::Kustomization
+                } else {
+                    Role::Kubernetes
+                };
                 k8s.push(obj);
             }
         }
+        // `apiVersion`/`kind` are optional in a kustomization file.
+        if matches!(
+            name,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        ) {
+            roles[id] = Role::Kustomization;
+        }
     }
     for (id, chart) in values_files {
+        roles[id] = Role::HelmValues;
         if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
             values.push(HelmValues {
                 file: id,
@@ -249,6 +310,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         }
     }
     values.sort_by_key(|v| (v.file, v.span.start));
+    project.roles = roles;
     project.k8s = k8s;
     project.cloud_init = cloud_init;
     project.values = values;

@@ -83,11 +83,17 @@ pub struct TfBlock {
     /// Every reference anywhere in the block, nested blocks included.
     pub refs: Vec<TfRef>,
     pub calls: Vec<FileCall>,
+    /// Nested blocks (`required_providers`, `ingress`, `lifecycle`…), lowered the same way.
+    pub blocks: Vec<TfBlock>,
 }
 
 impl TfBlock {
     pub fn attr(&self, name: &str) -> Option<&TfAttr> {
         self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn blocks_named<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a TfBlock> + 'a {
+        self.blocks.iter().filter(move |b| b.ident == ident)
     }
 
     /// The address this block declares, if it declares one (locals blocks declare several).
@@ -107,6 +113,17 @@ impl TfBlock {
 #[derive(Clone, Debug, Default)]
 pub struct TfFile {
     pub blocks: Vec<TfBlock>,
+}
+
+impl TfFile {
+    /// `terraform { required_providers { name = … } }` entries: local name and the attribute.
+    pub fn required_providers(&self) -> impl Iterator<Item = &TfAttr> {
+        self.blocks
+            .iter()
+            .filter(|b| b.ident == "terraform")
+            .flat_map(|b| b.blocks_named("required_providers"))
+            .flat_map(|b| &b.attrs)
+    }
 }
 
 /// A Terraform module: one directory's `.tf` files.

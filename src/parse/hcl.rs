@@ -70,6 +70,7 @@ fn lower_block(block: &Block) -> TfBlock {
         attrs: Vec::new(),
         refs: Vec::new(),
         calls: Vec::new(),
+        blocks: Vec::new(),
     };
     for structure in block.body.iter() {
         match structure {
@@ -91,18 +92,16 @@ fn lower_block(block: &Block) -> TfBlock {
                 });
             }
             Structure::Block(nested) => {
-                let mut c = Collector::new(block_attr_name(nested));
+                // Calls in a nested block are named after the block (`part` of cloudinit_config).
+                let mut c = Collector::new(nested.ident.as_str());
                 c.visit_block(nested);
                 out.refs.extend(c.refs);
                 out.calls.extend(c.calls);
+                out.blocks.push(lower_block(nested));
             }
         }
     }
     out
-}
-
-fn block_attr_name(block: &Block) -> &str {
-    block.ident.as_str()
 }
 
 /// Walks expressions, collecting references and file-reading calls.
@@ -294,6 +293,13 @@ mod tests {
         assert_eq!(call.path.as_deref(), Some("./ci.yaml"));
         assert_eq!(call.attr, "custom_data");
         assert_eq!(call.vars[0].0, "kv");
+    }
+
+    #[test]
+    fn nested_blocks_and_required_providers() {
+        let f = file("terraform {\n  required_providers {\n    azurerm = { source = \"hashicorp/azurerm\" }\n  }\n}\n");
+        let names: Vec<&str> = f.required_providers().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["azurerm"]);
     }
 
     #[test]
