@@ -11,6 +11,8 @@ pub enum FileKind {
     Terraform,
     Tfvars,
     Terragrunt,
+    /// `*.tf.json`: part of a module, not parsed yet; its references are unknown.
+    TerraformJson,
     Yaml,
     /// Not discovered by name, but pointed at by a Terraform `templatefile()`/`file()` call.
     Template,
@@ -22,6 +24,9 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     if name == "terragrunt.hcl" {
         return Some(FileKind::Terragrunt);
+    }
+    if name.ends_with(".tf.json") {
+        return Some(FileKind::TerraformJson);
     }
     let ext = path.extension()?.to_str()?;
     match ext {

@@ -131,7 +131,11 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         .kinds
         .iter()
         .map(|&kind| {
-            (kind != FileKind::Yaml).then_some(Job {
+            matches!(
+                kind,
+                FileKind::Terraform | FileKind::Tfvars | FileKind::Terragrunt
+            )
+            .then_some(Job {
                 kind,
                 template: false,
             })

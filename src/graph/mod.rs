@@ -106,7 +106,9 @@ impl Graph {
         for m in 0..project.modules.len() {
             for e in project.entities(m) {
                 let from = graph.by_addr[&(m, e.addr.clone())];
-                for r in e.refs {
+                // A variable's `validation` reads the variable itself; that is no dependency.
+                let own = matches!(e.addr, Address::Var(_)).then_some(&e.addr);
+                for r in e.refs.iter().filter(|r| Some(&r.addr) != own) {
                     match graph.by_addr.get(&(m, r.addr.clone())) {
                         Some(&to) => {
                             graph.g.add_edge(

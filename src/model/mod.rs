@@ -223,7 +223,7 @@ pub fn is_cloud_config(text: &str) -> bool {
 pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
     for (id, kind) in project.kinds.iter().enumerate() {
-        if *kind == FileKind::Terraform {
+        if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
             modules
                 .entry(project.dir_of(id).to_string())
                 .or_default()
@@ -239,7 +239,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         .kinds
         .iter()
         .map(|k| match k {
-            FileKind::Terraform => Role::Terraform,
+            FileKind::Terraform | FileKind::TerraformJson => Role::Terraform,
             FileKind::Tfvars => Role::Tfvars,
             FileKind::Terragrunt => Role::Terragrunt,
             FileKind::Yaml => Role::Yaml,

@@ -117,6 +117,7 @@ pub fn parse_all(
 fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic>) {
     let text = &file.text;
     match job.kind {
+        FileKind::TerraformJson => (Parsed::Nothing, Vec::new()),
         FileKind::Terraform | FileKind::Tfvars | FileKind::Terragrunt => {
             // hcl-edit rejects a byte-order mark; blank it without moving offsets.
             let unbommed;

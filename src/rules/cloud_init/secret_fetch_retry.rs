@@ -127,6 +127,7 @@ fn check_region(
                 .map(move |m| (m.start(), m.end(), *what))
         })
         .collect();
+    fetches.retain(|&(start, _, _)| runs_as_command(&code, start, &sh));
     fetches.sort();
     fetches.dedup_by_key(|f| f.0);
     let starts: Vec<usize> = fetches.iter().map(|f| f.0).collect();
@@ -276,4 +277,61 @@ fn calls<'a>(code: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
             .is_none_or(|c| c.is_whitespace() || c == ';' || c == ')');
         (before && after && !code[at + name.len()..].trim_start().starts_with('(')).then_some(at)
     })
+}
+
+/// Whether the text at `at` is run as a command, not mentioned in an `echo "…"`: what precedes
+/// it on its line must end a command, or be a wrapper (`sudo -E`, `timeout 30`, `VAR=x`, a
+/// retry function).
+fn runs_as_command(code: &str, at: usize, sh: &Shell) -> bool {
+    let line_start = code[..at].rfind('\n').map_or(0, |p| p + 1);
+    let mut prefix = code[line_start..at].trim_end();
+    loop {
+        if prefix.is_empty() || prefix.ends_with([';', '&', '|', '(', '{', '`', '!']) {
+            return true;
+        }
+        // `bash -c "az …"` and `sh -c 'vault …'` run it too.
+        if let Some(quoted) = prefix.strip_suffix(['"', '\'']) {
+            return quoted.trim_end().ends_with(" -c");
+        }
+        let split = prefix.rfind(char::is_whitespace).map_or(0, |p| p + 1);
+        let word = &prefix[split..];
+        // `T=$(retry` : the part after the last `(` or backtick is the command.
+        if let Some(p) = word.rfind(['(', '`']) {
+            return is_wrapper(&word[p + 1..], sh);
+        }
+        if !is_wrapper(word, sh) {
+            return false;
+        }
+        prefix = prefix[..split].trim_end();
+    }
+}
+
+fn is_wrapper(word: &str, sh: &Shell) -> bool {
+    word.is_empty()
+        || matches!(
+            word,
+            "sudo"
+                | "exec"
+                | "time"
+                | "nohup"
+                | "command"
+                | "env"
+                | "timeout"
+                | "do"
+                | "then"
+                | "else"
+                | "until"
+                | "while"
+                | "if"
+                | "export"
+                | "local"
+                | "readonly"
+        )
+        || word.starts_with('-')
+        || word
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 's' | 'm' | '.'))
+        || (word.contains('=') && !word.starts_with('=') && !word.contains(['"', '\'']))
+        || word.contains("retry")
+        || sh.functions.iter().any(|f| f.name == word)
 }
