@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::report::{self, Format};
-use crate::{lint, rules, Options, Run};
+use crate::{lint_paths, rules, Options, Run};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -141,12 +141,7 @@ fn check(args: CheckArgs) -> i32 {
         ignore: args.ignore,
         config,
     };
-    let runs: Vec<Run> = pool.install(|| {
-        args.paths
-            .iter()
-            .map(|p| lint(p, threads, &options))
-            .collect()
-    });
+    let runs: Vec<Run> = pool.install(|| lint_paths(&args.paths, threads, &options));
     if args.show_files {
         for run in &runs {
             for (file, role) in run.files.iter().zip(&run.roles) {

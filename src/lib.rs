@@ -104,6 +104,34 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     }
 }
 
+/// Lints each PATH. A file is linted in the context of its directory (so a reference in a
+/// sibling file still counts) and only its own findings are kept; files sharing a directory
+/// share one run.
+pub fn lint_paths(paths: &[PathBuf], threads: usize, options: &Options) -> Vec<Run> {
+    let mut runs: Vec<(PathBuf, Option<Vec<String>>)> = Vec::new();
+    for path in paths {
+        let Some(name) = path.is_file().then(|| path.file_name()).flatten() else {
+            runs.push((path.clone(), None));
+            continue;
+        };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let name = name.to_string_lossy().into_owned();
+        match runs.iter_mut().find(|(d, only)| *d == dir && only.is_some()) {
+            Some((_, Some(only))) => only.push(name),
+            _ => runs.push((dir, Some(vec![name]))),
+        }
+    }
+    runs.into_iter()
+        .map(|(root, only)| {
+            let mut run = lint(&root, threads, options);
+            if let Some(only) = only {
+                run.diagnostics.retain(|d| only.contains(&run.files[d.file].rel));
+            }
+            run
+        })
+        .collect()
+}
+
 fn internal_error(rule: &'static str) -> Diagnostic {
     Diagnostic::new(
         rule,
@@ -149,7 +177,8 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         .map(|id| match files.kinds[id] {
             FileKind::Yaml | FileKind::Template => Some(Job {
                 kind: files.kinds[id],
-                template: links.templated.contains(&id),
+                // A cloud-config with `%{ … }` lines is a template even when no Terraform is in view.
+                template: links.templated.contains(&id) || (is_cloud_config(&files.sources[id].text) && files.sources[id].text.contains("%{")),
             }),
             _ => None,
         })
