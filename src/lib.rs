@@ -114,9 +114,15 @@ pub fn lint_paths(paths: &[PathBuf], threads: usize, options: &Options) -> Vec<R
             runs.push((path.clone(), None));
             continue;
         };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let name = name.to_string_lossy().into_owned();
-        match runs.iter_mut().find(|(d, only)| *d == dir && only.is_some()) {
+        match runs
+            .iter_mut()
+            .find(|(d, only)| *d == dir && only.is_some())
+        {
             Some((_, Some(only))) => only.push(name),
             _ => runs.push((dir, Some(vec![name]))),
         }
@@ -125,7 +131,8 @@ pub fn lint_paths(paths: &[PathBuf], threads: usize, options: &Options) -> Vec<R
         .map(|(root, only)| {
             let mut run = lint(&root, threads, options);
             if let Some(only) = only {
-                run.diagnostics.retain(|d| only.contains(&run.files[d.file].rel));
+                run.diagnostics
+                    .retain(|d| only.contains(&run.files[d.file].rel));
             }
             run
         })
@@ -178,7 +185,9 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
             FileKind::Yaml | FileKind::Template => Some(Job {
                 kind: files.kinds[id],
                 // A cloud-config with `%{ … }` lines is a template even when no Terraform is in view.
-                template: links.templated.contains(&id) || (is_cloud_config(&files.sources[id].text) && files.sources[id].text.contains("%{")),
+                template: links.templated.contains(&id)
+                    || (is_cloud_config(&files.sources[id].text)
+                        && files.sources[id].text.contains("%{")),
             }),
             _ => None,
         })

@@ -373,13 +373,45 @@ fn show_files_lists_roles_and_honours_infralintignore() {
 fn file_arguments_are_linted_in_their_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    write(d, "infra/data.tf", b"data \"aws_caller_identity\" \"me\" {}\ndata \"aws_region\" \"here\" {}\n");
-    write(d, "infra/main.tf", b"output \"account\" {\n  value = data.aws_caller_identity.me.account_id\n}\n");
+    write(
+        d,
+        "infra/data.tf",
+        b"data \"aws_caller_identity\" \"me\" {}\ndata \"aws_region\" \"here\" {}\n",
+    );
+    write(
+        d,
+        "infra/main.tf",
+        b"output \"account\" {\n  value = data.aws_caller_identity.me.account_id\n}\n",
+    );
     // As pre-commit calls it: only the changed file, yet the sibling's reference counts.
-    let (_, v) = json(&["check", d.join("infra/data.tf").to_str().unwrap(), "--format", "json"]);
-    let found: Vec<String> = v["diagnostics"].as_array().unwrap().iter().map(|x| format!("{} {}", x["path"].as_str().unwrap(), x["message"].as_str().unwrap())).collect();
+    let (_, v) = json(&[
+        "check",
+        d.join("infra/data.tf").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["path"].as_str().unwrap(),
+                x["message"].as_str().unwrap()
+            )
+        })
+        .collect();
     assert_eq!(found.len(), 1, "{found:?}");
-    assert!(found[0].starts_with("data.tf ") && found[0].contains("aws_region"), "{found:?}");
-    let (code, v) = json(&["check", d.join("infra/main.tf").to_str().unwrap(), "--format", "json"]);
+    assert!(
+        found[0].starts_with("data.tf ") && found[0].contains("aws_region"),
+        "{found:?}"
+    );
+    let (code, v) = json(&[
+        "check",
+        d.join("infra/main.tf").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
 }

@@ -1,8 +1,45 @@
-//! `--format json`: one object on stdout. Its shape is a public contract (version 1).
+//! `--format json`: one object on stdout. Its shape is a public contract (version 1); the
+//! structs below are that contract, in its field order.
 
 use super::summary;
 use crate::Run;
-use serde_json::{json, Value};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<Entry<'a>>,
+    summary: Counts,
+}
+
+#[derive(Serialize)]
+struct Entry<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+    related: Vec<Related<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
 
 pub fn render(runs: &[Run]) -> String {
     let mut diagnostics = Vec::new();
@@ -11,33 +48,42 @@ pub fn render(runs: &[Run]) -> String {
             let file = &run.files[d.file];
             let (line, column) = file.line_col(d.span.start);
             let (end_line, end_column) = file.line_col(d.span.end);
-            let related: Vec<Value> = d
+            let related = d
                 .related
                 .iter()
                 .map(|r| {
                     let (line, column) = run.files[r.file].line_col(r.span.start);
-                    json!({ "path": run.files[r.file].rel, "line": line, "column": column, "message": r.message })
+                    Related {
+                        path: &run.files[r.file].rel,
+                        line,
+                        column,
+                        message: &r.message,
+                    }
                 })
                 .collect();
-            diagnostics.push(json!({
-                "rule": d.rule,
-                "severity": d.severity.as_str(),
-                "path": file.rel,
-                "line": line,
-                "column": column,
-                "end_line": end_line,
-                "end_column": end_column,
-                "message": d.message,
-                "help": d.help,
-                "related": related,
-            }));
+            diagnostics.push(Entry {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                path: &file.rel,
+                line,
+                column,
+                end_line,
+                end_column,
+                message: &d.message,
+                help: d.help.as_deref(),
+                related,
+            });
         }
     }
     let s = summary(runs);
-    let out = json!({
-        "version": 1,
-        "diagnostics": diagnostics,
-        "summary": { "files": s.files, "errors": s.errors, "warnings": s.warnings },
-    });
-    serde_json::to_string_pretty(&out).expect("JSON values always serialise")
+    let out = Output {
+        version: 1,
+        diagnostics,
+        summary: Counts {
+            files: s.files,
+            errors: s.errors,
+            warnings: s.warnings,
+        },
+    };
+    serde_json::to_string_pretty(&out).expect("plain structs always serialise")
 }
