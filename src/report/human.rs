@@ -52,11 +52,15 @@ impl miette::Diagnostic for Part {
     }
 }
 
+/// Lines longer than this (minified YAML, generated JSON) are not shown as snippets.
+const MAX_SNIPPET_LINE: usize = 400;
+
 fn label(file: &SourceFile, start: usize, end: usize, text: &str) -> Option<LabeledSpan> {
-    if file.text.is_empty() {
+    let start = file.clamp(start);
+    let (line, _) = file.line_col(start);
+    if file.text.is_empty() || file.line_text(line - 1).len() > MAX_SNIPPET_LINE {
         return None;
     }
-    let start = file.clamp(start);
     let end = file.clamp(end).max(start);
     Some(LabeledSpan::new(
         Some(text.to_string()).filter(|t| !t.is_empty()),
@@ -65,30 +69,56 @@ fn label(file: &SourceFile, start: usize, end: usize, text: &str) -> Option<Labe
     ))
 }
 
+/// `path:line:col`, for findings whose place cannot be shown as a snippet.
+fn place(run: &Run, file: FileId, at: usize, relative: bool) -> String {
+    let (line, col) = run.files[file].line_col(at);
+    format!(
+        "{}:{line}:{col}",
+        shown_path(run, &run.files[file].rel, relative)
+    )
+}
+
 fn part(run: &Run, d: &Diagnostic, relative: bool) -> Part {
     let file = &run.files[d.file];
     let mut labels: Vec<LabeledSpan> = label(file, d.span.start, d.span.end, &d.label)
         .into_iter()
         .collect();
-    let mut others: Vec<(FileId, Vec<LabeledSpan>, Vec<&str>)> = Vec::new();
+    let message = if labels.is_empty() {
+        format!(
+            "{}: {}",
+            place(run, d.file, d.span.start, relative),
+            d.message
+        )
+    } else {
+        d.message.clone()
+    };
+    let mut others: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
+    let mut unshown = Vec::new();
     for r in &d.related {
-        let l = label(&run.files[r.file], r.span.start, r.span.end, &r.message);
-        if r.file == d.file {
-            labels.extend(l);
+        let Some(l) = label(&run.files[r.file], r.span.start, r.span.end, &r.message) else {
+            unshown.push(format!(
+                "{}: {}",
+                place(run, r.file, r.span.start, relative),
+                r.message
+            ));
+            continue;
+        };
+        if r.file == d.file && !labels.is_empty() {
+            labels.push(l);
             continue;
         }
-        match others.iter_mut().find(|(f, _, _)| *f == r.file) {
-            Some((_, ls, msgs)) => {
-                ls.extend(l);
-                msgs.push(&r.message);
-            }
-            None => others.push((r.file, l.into_iter().collect(), vec![&r.message])),
+        match others.iter_mut().find(|(f, _)| *f == r.file) {
+            Some((_, ls)) => ls.push(l),
+            None => others.push((r.file, vec![l])),
         }
     }
     let related = others
         .into_iter()
-        .map(|(f, labels, msgs)| Part {
-            message: format!("related location{}", if msgs.len() == 1 { "" } else { "s" }),
+        .map(|(f, labels)| Part {
+            message: format!(
+                "related location{}",
+                if labels.len() == 1 { "" } else { "s" }
+            ),
             code: None,
             severity: miette::Severity::Advice,
             help: None,
@@ -100,15 +130,20 @@ fn part(run: &Run, d: &Diagnostic, relative: bool) -> Part {
             related: Vec::new(),
         })
         .collect();
+    let help = match &d.help {
+        _ if unshown.is_empty() => d.help.clone(),
+        Some(h) => Some(format!("{}\n{h}", unshown.join("\n"))),
+        None => Some(unshown.join("\n")),
+    };
     Part {
-        message: d.message.clone(),
+        message,
         code: Some(d.rule),
         severity: match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: d.help.clone(),
+        help,
         source: NamedSource::new(shown_path(run, &file.rel, relative), file.text.clone()),
         labels,
         related,
@@ -143,7 +178,14 @@ pub fn render(runs: &[Run], color: bool, relative: bool) -> String {
     let mut out = String::new();
     for run in runs {
         for d in &run.diagnostics {
-            let _ = handler.render_report(&mut out, &part(run, d, relative));
+            // A renderer bug must not cost the user the finding.
+            let mut one = String::new();
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                handler.render_report(&mut one, &part(run, d, relative))
+            })) {
+                Ok(_) => out.push_str(&one),
+                Err(_) => out.push_str(&format!("{}\n", headline(run, d, relative))),
+            }
             out.push('\n');
         }
     }
