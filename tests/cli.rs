@@ -420,13 +420,29 @@ fn file_arguments_are_linted_in_their_directory() {
 fn human_output_survives_huge_columns_and_unreadable_files() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    write(d, "minified.yaml", format!("k: {} : bad\n", "x".repeat(70_000)).as_bytes());
-    write(d, "dup.yaml", format!("{{a: 1, b: \"{}\", a: 2}}\n", "y".repeat(70_000)).as_bytes());
+    write(
+        d,
+        "minified.yaml",
+        format!("k: {} : bad\n", "x".repeat(70_000)).as_bytes(),
+    );
+    write(
+        d,
+        "dup.yaml",
+        format!("{{a: 1, b: \"{}\", a: 2}}\n", "y".repeat(70_000)).as_bytes(),
+    );
     write(d, "blob.yaml", b"\x00\x01");
     let out = infralint(&["check", d.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("minified.yaml:1:70005: YAML syntax error"), "{text}");
+    assert!(
+        text.contains("minified.yaml:1:70005: YAML syntax error"),
+        "{text}"
+    );
     assert!(text.contains("blob.yaml:1:1: file looks binary"), "{text}");
     assert!(text.contains("dup.yaml:1:"), "{text}");
     assert!(text.len() < 20_000, "long lines are not echoed");

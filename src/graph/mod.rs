@@ -4,6 +4,8 @@
 use crate::model::terraform::Address;
 use crate::model::{join, Project};
 use crate::source::{FileId, Span};
+pub mod dataflow;
+
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -65,6 +67,7 @@ pub struct Graph {
     files: HashMap<FileId, EntityId>,
     modules: HashMap<usize, EntityId>,
     dangling: Vec<Dangling>,
+    tf_cycles: Vec<dataflow::TfCycle>,
 }
 
 impl Graph {
@@ -186,6 +189,7 @@ impl Graph {
                 addr: None,
             });
         }
+        graph.tf_cycles = dataflow::cycles(project);
         graph
     }
 
@@ -234,6 +238,11 @@ impl Graph {
 
     pub fn file(&self, file: FileId) -> Option<EntityId> {
         self.files.get(&file).copied()
+    }
+
+    /// Dependency cycles in Terraform modules, at Terraform's own granularity (see `dataflow`).
+    pub fn terraform_cycles(&self) -> &[dataflow::TfCycle] {
+        &self.tf_cycles
     }
 
     pub fn dangling(&self) -> &[Dangling] {

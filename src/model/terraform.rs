@@ -34,6 +34,8 @@ pub struct TfRef {
     pub addr: Address,
     /// The traversal up to the part that names the address (`module.m.out`, `data.t.n`).
     pub span: Span,
+    /// For `module.m.out` and `module.m[k].out`: the output read (`None`: the whole module).
+    pub output: Option<String>,
 }
 
 /// A `templatefile()` or `file()` call.

@@ -211,16 +211,40 @@ fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
     let (addr, span) = match root_name {
         "var" => (Address::Var(name(0)?), upto(1)?),
         "local" => (Address::Local(name(0)?), upto(1)?),
-        // `module.m[k].out`: only the call name matters here.
-        "module" => (
-            Address::Module(first_attr(t)?),
-            upto(2).or_else(|| upto(1))?,
-        ),
+        "module" => {
+            let (output, end) = module_output(t)?;
+            return Some(TfRef {
+                addr: Address::Module(first_attr(t)?),
+                span: Span::new(start, end),
+                output,
+            });
+        }
         "data" => (Address::Data(name(0)?, name(1)?), upto(2)?),
         r if NOT_RESOURCES.contains(&r) => return None,
         r => (Address::Resource(r.to_string(), name(0)?), upto(1)?),
     };
-    Some(TfRef { addr, span })
+    Some(TfRef {
+        addr,
+        span,
+        output: None,
+    })
+}
+
+/// The output named after `module.m`, skipping instance keys (`module.m[k].out`), and where the
+/// reference should end.
+fn module_output(t: &Traversal) -> Option<(Option<String>, usize)> {
+    let mut ops = t.operators.iter();
+    let call = ops.next()?;
+    let mut end = span_of(call).end;
+    for op in ops {
+        end = span_of(op).end;
+        match op.value() {
+            TraversalOperator::GetAttr(id) => return Some((Some(id.as_str().to_string()), end)),
+            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
+            _ => return Some((None, end)),
+        }
+    }
+    Some((None, end))
 }
 
 fn first_attr(t: &Traversal) -> Option<String> {
@@ -277,12 +301,13 @@ mod tests {
         assert_eq!(
             refs,
             [
-                "module.b module.b",
+                "module.b module.b[\"k\"].out",
                 "data.t.n data.t.n",
                 "var.v var.v",
                 "var.l var.l"
             ]
         );
+        assert_eq!(f.blocks[0].refs[0].output.as_deref(), Some("out"));
     }
 
     #[test]

@@ -1,0 +1,458 @@
+//! Terraform's own dependency granularity. A module call is not one node but its inputs, its
+//! outputs and its meta-arguments, and an output depends only on the inputs it reads inside the
+//! child module. A cycle here is one `terraform plan` rejects; a cycle among whole module calls
+//! that disappears at this granularity is only a fragile wiring.
+
+use crate::model::terraform::{Address, TfEntity};
+use crate::model::{join, Project};
+use crate::source::{FileId, Span};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::{HashMap, HashSet, VecDeque};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Node {
+    Entity(Address),
+    Input(String, String),
+    /// `*` stands for the whole module (`depends_on = [module.m]`, `module.m` as a value).
+    Output(String, String),
+    /// `count`, `for_each`, `depends_on`, `providers`: every output waits for them.
+    Meta(String),
+}
+
+impl Node {
+    /// The block the node belongs to: `module.keyvault`, `aws_instance.web`.
+    fn owner(&self) -> String {
+        match self {
+            Node::Entity(a) => a.to_string(),
+            Node::Input(c, _) | Node::Output(c, _) | Node::Meta(c) => format!("module.{c}"),
+        }
+    }
+}
+
+/// One dependency of a cycle, where the source shows it.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub file: FileId,
+    pub span: Span,
+    pub note: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TfCycle {
+    pub module: usize,
+    /// Blocks in order: `[a, b]` means a → b → a.
+    pub chain: Vec<String>,
+    /// The references in the module that make the cycle, earliest first.
+    pub refs: Vec<Step>,
+    /// Dependencies inside child modules that close it (an output reading an input).
+    pub inside: Vec<Step>,
+    /// Terraform rejects it. Otherwise module calls read each other's outputs, but no output
+    /// depends on the inputs that read it, and every module involved was read.
+    pub real: bool,
+}
+
+const META: &[&str] = &[
+    "count",
+    "for_each",
+    "depends_on",
+    "providers",
+    "source",
+    "version",
+];
+
+#[derive(Default)]
+struct Flow {
+    g: DiGraph<Node, Option<Step>>,
+    idx: HashMap<Node, NodeIndex>,
+    /// Module calls whose source infralint could not read.
+    opaque: HashSet<String>,
+}
+
+impl Flow {
+    fn node(&mut self, n: Node) -> NodeIndex {
+        if let Some(&i) = self.idx.get(&n) {
+            return i;
+        }
+        let i = self.g.add_node(n.clone());
+        self.idx.insert(n, i);
+        i
+    }
+
+    fn edge(&mut self, a: Node, b: Node, step: Option<Step>) {
+        let (a, b) = (self.node(a), self.node(b));
+        self.g.add_edge(a, b, step);
+    }
+}
+
+/// Output name → the inputs it reads, with where the output is declared.
+type Summary = HashMap<String, (FileId, Span, HashSet<String>)>;
+
+struct Builder<'a> {
+    p: &'a Project,
+    summaries: HashMap<usize, Option<Summary>>,
+    visiting: HashSet<usize>,
+}
+
+pub fn cycles(p: &Project) -> Vec<TfCycle> {
+    let mut b = Builder {
+        p,
+        summaries: HashMap::new(),
+        visiting: HashSet::new(),
+    };
+    let mut out = Vec::new();
+    for m in 0..p.modules.len() {
+        if !p.module_parsed(m) {
+            continue;
+        }
+        let flow = b.flow(m);
+        out.extend(module_cycles(p, m, &flow));
+    }
+    out
+}
+
+impl Builder<'_> {
+    fn child(&self, m: usize, e: &TfEntity<'_>) -> Option<usize> {
+        let source = e.block.attr("source")?.literal.as_deref()?;
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let child = self.p.module_of(&join(&self.p.modules[m].dir, source)?)?;
+        self.p.module_parsed(child).then_some(child)
+    }
+
+    fn flow(&mut self, m: usize) -> Flow {
+        let entities = self.p.entities(m);
+        let known: HashSet<&Address> = entities.iter().map(|e| &e.addr).collect();
+        let mut calls: HashMap<String, (Option<usize>, Vec<String>)> = HashMap::new();
+        for e in &entities {
+            if let Address::Module(c) = &e.addr {
+                let args = e
+                    .block
+                    .attrs
+                    .iter()
+                    .map(|a| a.name.clone())
+                    .filter(|a| !META.contains(&a.as_str()))
+                    .collect();
+                calls.insert(c.clone(), (self.child(m, e), args));
+            }
+        }
+        let mut f = Flow::default();
+        for (c, (child, _)) in &calls {
+            if child.is_none() {
+                f.opaque.insert(c.clone());
+            }
+        }
+        for e in &entities {
+            let Address::Module(c) = &e.addr else {
+                let from = Node::Entity(e.addr.clone());
+                f.node(from.clone());
+                // A variable's `validation` reads the variable itself; that is no dependency.
+                for r in e
+                    .refs
+                    .iter()
+                    .filter(|r| !(matches!(e.addr, Address::Var(_)) && r.addr == e.addr))
+                {
+                    self.link(&mut f, &from, r, e.file, &known, &calls);
+                }
+                continue;
+            };
+            let mut in_attrs = HashSet::new();
+            for a in &e.block.attrs {
+                let from = if META.contains(&a.name.as_str()) {
+                    Node::Meta(c.clone())
+                } else {
+                    Node::Input(c.clone(), a.name.clone())
+                };
+                f.node(from.clone());
+                for r in &a.refs {
+                    in_attrs.insert(r.span);
+                    self.link(&mut f, &from, r, e.file, &known, &calls);
+                }
+            }
+            for r in e.refs.iter().filter(|r| !in_attrs.contains(&r.span)) {
+                self.link(&mut f, &Node::Meta(c.clone()), r, e.file, &known, &calls);
+            }
+        }
+        f
+    }
+
+    fn link(
+        &mut self,
+        f: &mut Flow,
+        from: &Node,
+        r: &crate::model::terraform::TfRef,
+        file: FileId,
+        known: &HashSet<&Address>,
+        calls: &HashMap<String, (Option<usize>, Vec<String>)>,
+    ) {
+        let to = match &r.addr {
+            Address::Module(c) => {
+                let Some((child, args)) = calls.get(c) else {
+                    return;
+                };
+                let out = r.output.clone().unwrap_or_else(|| "*".to_string());
+                self.output(f, c, &out, *child, args);
+                Node::Output(c.clone(), out)
+            }
+            a if known.contains(a) => Node::Entity(a.clone()),
+            _ => return,
+        };
+        let read = match (&r.addr, &r.output) {
+            (Address::Module(c), Some(o)) => format!("module.{c}.{o}"),
+            (a, _) => a.to_string(),
+        };
+        let note = format!("`{}` reads `{read}` here", from.owner());
+        f.edge(
+            from.clone(),
+            to,
+            Some(Step {
+                file,
+                span: r.span,
+                note,
+            }),
+        );
+    }
+
+    /// Adds `module.c`'s output node with what it depends on inside the child.
+    fn output(&mut self, f: &mut Flow, c: &str, out: &str, child: Option<usize>, args: &[String]) {
+        let node = Node::Output(c.to_string(), out.to_string());
+        if f.idx.contains_key(&node) {
+            return;
+        }
+        f.edge(node.clone(), Node::Meta(c.to_string()), None);
+        if out == "*" {
+            // Waiting for a whole module means waiting for everything it was given.
+            for a in args {
+                f.edge(node.clone(), Node::Input(c.to_string(), a.clone()), None);
+            }
+            return;
+        }
+        let Some(child) = child else { return };
+        let Some(summary) = self.summary(child) else {
+            return;
+        };
+        let Some((file, span, inputs)) = summary.get(out) else {
+            return;
+        };
+        let mut inputs: Vec<&String> = inputs.iter().filter(|i| args.contains(i)).collect();
+        inputs.sort();
+        for i in inputs {
+            let note = format!("inside module.{c}, output `{out}` depends on input `{i}`");
+            f.edge(
+                node.clone(),
+                Node::Input(c.to_string(), i.clone()),
+                Some(Step {
+                    file: *file,
+                    span: *span,
+                    note,
+                }),
+            );
+        }
+    }
+
+    fn summary(&mut self, m: usize) -> Option<Summary> {
+        if let Some(s) = self.summaries.get(&m) {
+            return s.clone();
+        }
+        if !self.visiting.insert(m) {
+            return None;
+        }
+        let flow = self.flow(m);
+        let mut summary = Summary::new();
+        for e in self.p.entities(m) {
+            let Address::Output(name) = &e.addr else {
+                continue;
+            };
+            let Some(&start) = flow.idx.get(&Node::Entity(e.addr.clone())) else {
+                continue;
+            };
+            let mut inputs = HashSet::new();
+            let mut seen = HashSet::from([start]);
+            let mut queue = VecDeque::from([start]);
+            while let Some(n) = queue.pop_front() {
+                if let Node::Entity(Address::Var(v)) = &flow.g[n] {
+                    inputs.insert(v.clone());
+                }
+                for next in flow.g.neighbors(n) {
+                    if seen.insert(next) {
+                        queue.push_back(next);
+                    }
+                }
+            }
+            summary.insert(name.clone(), (e.file, e.header, inputs));
+        }
+        self.visiting.remove(&m);
+        self.summaries.insert(m, Some(summary.clone()));
+        Some(summary)
+    }
+}
+
+/// Real cycles (strongly connected nodes) and module-level ones (strongly connected owners that
+/// no real cycle explains).
+fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
+    let mut out = Vec::new();
+    for scc in tarjan_scc(&f.g) {
+        let self_loop = scc.len() == 1 && f.g.edges(scc[0]).any(|e| e.target() == scc[0]);
+        if scc.len() > 1 || self_loop {
+            let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+            if let Some(path) = path_back(f, &members) {
+                let path: Vec<(String, Option<Step>)> =
+                    path.into_iter().map(|(n, s)| (f.g[n].owner(), s)).collect();
+                out.push(describe(p, m, &path, true));
+            }
+        }
+    }
+    // The same at the level of whole blocks.
+    let mut owners: DiGraph<String, ()> = DiGraph::new();
+    let mut at: HashMap<String, NodeIndex> = HashMap::new();
+    let mut id = |g: &mut DiGraph<String, ()>, s: String| {
+        *at.entry(s.clone()).or_insert_with(|| g.add_node(s))
+    };
+    for e in f.g.edge_references() {
+        let (a, b) = (f.g[e.source()].owner(), f.g[e.target()].owner());
+        if a != b {
+            let (a, b) = (id(&mut owners, a), id(&mut owners, b));
+            owners.update_edge(a, b, ());
+        }
+    }
+    for scc in tarjan_scc(&owners).into_iter().filter(|s| s.len() > 1) {
+        let names: HashSet<&String> = scc.iter().map(|&n| &owners[n]).collect();
+        let explained = out
+            .iter()
+            .any(|c: &TfCycle| c.chain.iter().filter(|o| names.contains(o)).count() >= 2);
+        let opaque = names.iter().any(|n| {
+            n.strip_prefix("module.")
+                .is_some_and(|c| f.opaque.contains(c))
+        });
+        if explained || opaque {
+            continue;
+        }
+        if let Some(path) = owner_cycle(f, &names) {
+            out.push(describe(p, m, &path, false));
+        }
+    }
+    out
+}
+
+/// Shortest path from the earliest member back to itself, inside `members`.
+fn path_back(f: &Flow, members: &HashSet<NodeIndex>) -> Option<Vec<(NodeIndex, Option<Step>)>> {
+    let mut starts: Vec<NodeIndex> = members.iter().copied().collect();
+    starts.sort_by_key(|&n| (f.g[n].owner(), n));
+    let start = starts[0];
+    let mut prev: HashMap<NodeIndex, (NodeIndex, Option<Step>)> = HashMap::new();
+    let mut queue = VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        for e in f.g.edges(n) {
+            let t = e.target();
+            if !members.contains(&t) || prev.contains_key(&t) {
+                continue;
+            }
+            prev.insert(t, (n, e.weight().clone()));
+            if t == start {
+                let mut path = Vec::new();
+                let mut cur = start;
+                loop {
+                    let (p, step) = prev[&cur].clone();
+                    path.push((p, step));
+                    cur = p;
+                    if cur == start {
+                        break;
+                    }
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(t);
+        }
+    }
+    None
+}
+
+/// A cycle among whole blocks, with the earliest reference for each hop.
+fn owner_cycle(f: &Flow, names: &HashSet<&String>) -> Option<Vec<(String, Option<Step>)>> {
+    let mut hops: HashMap<(String, String), Step> = HashMap::new();
+    for e in f.g.edge_references() {
+        let (a, b) = (f.g[e.source()].owner(), f.g[e.target()].owner());
+        let Some(step) = e.weight() else { continue };
+        if a == b || !names.contains(&a) || !names.contains(&b) {
+            continue;
+        }
+        let hop = hops.entry((a, b)).or_insert_with(|| step.clone());
+        if (step.file, step.span) < (hop.file, hop.span) {
+            *hop = step.clone();
+        }
+    }
+    let mut sorted: Vec<&String> = names.iter().copied().collect();
+    sorted.sort();
+    let start = sorted[0].clone();
+    let mut prev: HashMap<String, String> = HashMap::new();
+    let mut queue = VecDeque::from([start.clone()]);
+    while let Some(n) = queue.pop_front() {
+        let mut next: Vec<&String> = hops
+            .keys()
+            .filter(|(a, _)| *a == n)
+            .map(|(_, b)| b)
+            .collect();
+        next.sort();
+        for t in next {
+            if prev.contains_key(t) {
+                continue;
+            }
+            prev.insert(t.clone(), n.clone());
+            if *t == start {
+                let mut path = Vec::new();
+                let mut cur = start.clone();
+                loop {
+                    let p = prev[&cur].clone();
+                    path.push((p.clone(), hops.get(&(p.clone(), cur.clone())).cloned()));
+                    cur = p;
+                    if cur == start {
+                        break;
+                    }
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(t.clone());
+        }
+    }
+    None
+}
+
+fn describe(p: &Project, m: usize, path: &[(String, Option<Step>)], real: bool) -> TfCycle {
+    let in_module: HashSet<FileId> = p.modules[m].files.iter().copied().collect();
+    let mut chain: Vec<String> = Vec::new();
+    for (owner, _) in path {
+        if chain.last() != Some(owner) {
+            chain.push(owner.clone());
+        }
+    }
+    if chain.len() > 1 && chain.first() == chain.last() {
+        chain.pop();
+    }
+    let (mut refs, mut inside): (Vec<Step>, Vec<Step>) = path
+        .iter()
+        .filter_map(|(_, s)| s.clone())
+        .partition(|s| in_module.contains(&s.file));
+    let rel = |s: &Step| (p.files[s.file].rel.clone(), s.span);
+    if let Some(first) = (0..refs.len()).min_by_key(|&i| rel(&refs[i])) {
+        refs.rotate_left(first);
+        // Start the chain where the first reported reference starts.
+        if let Some(pos) = chain
+            .iter()
+            .position(|o| refs[0].note.starts_with(&format!("`{o}`")))
+        {
+            chain.rotate_left(pos);
+        }
+    }
+    inside.dedup_by_key(|s| (s.file, s.span));
+    TfCycle {
+        module: m,
+        chain,
+        refs,
+        inside,
+        real,
+    }
+}
