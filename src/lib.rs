@@ -184,10 +184,7 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         .map(|id| match files.kinds[id] {
             FileKind::Yaml | FileKind::Template => Some(Job {
                 kind: files.kinds[id],
-                // A cloud-config with `%{ … }` lines is a template even when no Terraform is in view.
-                template: links.templated.contains(&id)
-                    || (is_cloud_config(&files.sources[id].text)
-                        && files.sources[id].text.contains("%{")),
+                template: links.templated.contains(&id),
             }),
             _ => None,
         })

@@ -140,9 +140,14 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
             }
         }
         FileKind::Template if looks_like_script(text) => (Parsed::Script, Vec::new()),
+        // Go and Jinja templates (helmfile, Jinja cloud-init) are not YAML until rendered.
+        FileKind::Yaml | FileKind::Template if has_line_starting(text, &["{{", "{%"]) => (Parsed::Nothing, Vec::new()),
         FileKind::Yaml | FileKind::Template => {
             let masked;
-            let input = if job.template {
+            // A `%{ … }` line is never YAML: the file is a Terraform template even when the
+            // `templatefile()` call that reads it has a computed path.
+            let templated = job.template || has_line_starting(text, &["%{"]);
+            let input = if templated {
                 masked = template::mask(text);
                 &masked
             } else {
@@ -155,7 +160,7 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
             }
             // In a template, `%{ if }`/`%{ else }` branches may each set the same key.
             let branches = |d: &&yaml::DuplicateKey| {
-                job.template && text[d.first.end..d.again.start].contains("%{")
+                templated && text[d.first.end..d.again.start].contains("%{")
             };
             for d in stream.duplicates.iter().filter(|d| !branches(d)) {
                 diags.push(
@@ -171,6 +176,13 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
             (Parsed::Yaml(stream), diags)
         }
     }
+}
+
+fn has_line_starting(text: &str, prefixes: &[&str]) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        prefixes.iter().any(|p| l.starts_with(p))
+    })
 }
 
 pub fn looks_like_script(text: &str) -> bool {
