@@ -72,6 +72,8 @@ impl CloudInit {
                 for item in list.items() {
                     match &item.value {
                         YValue::Scalar(..) => push(&mut script, src, item),
+                        // `[bash, -c, "<script>"]`: the third element is a script of its own.
+                        YValue::Seq(args) if is_shell_c(args) => push(&mut script, src, &args[2]),
                         YValue::Seq(args) => {
                             let words: Vec<&str> = args.iter().filter_map(YNode::as_str).collect();
                             let at = script.text.len();
@@ -133,6 +135,16 @@ impl CloudInit {
             }],
         }
     }
+}
+
+fn is_shell_c(args: &[YNode]) -> bool {
+    let shell = args
+        .first()
+        .and_then(YNode::as_str)
+        .map(|s| s.rsplit('/').next().unwrap_or(s));
+    args.len() >= 3
+        && matches!(shell, Some("sh" | "bash" | "dash"))
+        && args[1].as_str() == Some("-c")
 }
 
 /// Appends a scalar's value, recording where each of its lines sits in the source.

@@ -21,6 +21,40 @@ pub struct HelmValues {
     pub root: YNode,
     /// Where the values sit in the file (the whole file for a values file).
     pub span: Span,
+    /// Values that `root` is layered over, lowest first (a Fleet bundle's `valuesFiles`).
+    pub base: Vec<(FileId, YNode)>,
+    /// Some values come from where infralint cannot see (`valuesFrom` ConfigMaps and Secrets).
+    pub partial: bool,
+    /// A values file a Fleet bundle layers under its own values; judge it there, not alone.
+    pub layered: bool,
+}
+
+impl HelmValues {
+    pub fn new(
+        file: FileId,
+        source: ValuesSource,
+        chart: Option<String>,
+        root: YNode,
+        span: Span,
+    ) -> Self {
+        HelmValues {
+            file,
+            source,
+            chart,
+            root,
+            span,
+            base: Vec::new(),
+            partial: false,
+            layered: false,
+        }
+    }
+
+    /// The value at `keys` and the file it is in, the top layer winning.
+    pub fn lookup(&self, keys: &[&str]) -> Option<(FileId, &YNode)> {
+        std::iter::once((self.file, &self.root))
+            .chain(self.base.iter().rev().map(|(f, n)| (*f, n)))
+            .find_map(|(f, n)| n.path(keys).map(|v| (f, v)))
+    }
 }
 
 /// The chart name in a chart reference: `ingress-nginx`, `oci://r/x/ingress-nginx`,

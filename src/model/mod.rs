@@ -3,6 +3,7 @@
 pub mod cloudinit;
 pub mod helm;
 pub mod kubernetes;
+pub mod retry;
 pub mod shell;
 pub mod terraform;
 
@@ -13,7 +14,7 @@ use crate::source::{FileId, SourceFile, Span};
 use cloudinit::CloudInit;
 use helm::{chart_name, HelmValues, ValuesSource};
 use kubernetes::K8sObject;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use terraform::{BlockKind, TfEntity, TfFile, TfModule};
 
@@ -250,6 +251,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut cloud_init = Vec::new();
     let mut values = Vec::new();
     let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
+    let mut layered = HashSet::new();
     for (id, src) in project.files.iter().enumerate() {
         if matches!(project.parsed[id], Parsed::Script) {
             cloud_init.push(CloudInit::from_script(id, src));
@@ -267,9 +269,21 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             roles[id] = Role::CloudInit;
             continue;
         }
-        if name == "fleet.yaml" || name == "fleet.yml" {
+        // A file named fleet.yaml that holds Kubernetes objects is a manifest, not bundle options.
+        let objects = stream
+            .docs
+            .iter()
+            .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
+        if (name == "fleet.yaml" || name == "fleet.yml") && !objects {
             if let Some(doc) = stream.docs.first() {
-                fleet(project, id, &doc.root, &mut values, &mut values_files);
+                fleet(
+                    project,
+                    id,
+                    &doc.root,
+                    &mut values,
+                    &mut values_files,
+                    &mut layered,
+                );
             }
             roles[id] = Role::Fleet;
             continue;
@@ -300,12 +314,10 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     for (id, chart) in values_files {
         roles[id] = Role::HelmValues;
         if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
+            let v = HelmValues::new(id, ValuesSource::File, chart, doc.root.clone(), doc.span);
             values.push(HelmValues {
-                file: id,
-                source: ValuesSource::File,
-                chart,
-                root: doc.root.clone(),
-                span: doc.span,
+                layered: layered.contains(&id),
+                ..v
             });
         }
     }
@@ -347,22 +359,15 @@ fn fleet(
     root: &YNode,
     values: &mut Vec<HelmValues>,
     values_files: &mut HashMap<FileId, Option<String>>,
+    layered: &mut HashSet<FileId>,
 ) {
     let Some(helm) = root.get("helm") else { return };
     let chart = helm
         .str_at(&["chart"])
         .or_else(|| helm.str_at(&["releaseName"]))
         .map(chart_name);
-    if let Some(v) = helm.get("values") {
-        values.push(HelmValues {
-            file: id,
-            source: ValuesSource::FleetValues,
-            chart: chart.clone(),
-            root: v.clone(),
-            span: v.span,
-        });
-    }
     let dir = project.dir_of(id);
+    let mut base = Vec::new();
     for path in helm
         .get("valuesFiles")
         .map(YNode::items)
@@ -370,11 +375,28 @@ fn fleet(
         .iter()
         .filter_map(YNode::as_str)
     {
-        if let Some(target) = join(dir, path).and_then(|p| project.file_by_rel(&p)) {
-            if project.yaml(target).is_some() {
-                values_files.insert(target, chart.clone());
-            }
+        let Some(target) = join(dir, path).and_then(|p| project.file_by_rel(&p)) else {
+            continue;
+        };
+        if let Some(doc) = project.yaml(target).and_then(|y| y.docs.first()) {
+            values_files.insert(target, chart.clone());
+            layered.insert(target);
+            base.push((target, doc.root.clone()));
         }
+    }
+    // Fleet merges `valuesFiles` in order, then `values` on top: judge them together.
+    let top = helm.get("values").cloned();
+    if top.is_some() || !base.is_empty() {
+        let root = top.unwrap_or(YNode {
+            span: Span::default(),
+            tag: None,
+            value: crate::parse::yaml::YValue::Map(Vec::new()),
+        });
+        let span = root.span;
+        values.push(HelmValues {
+            base,
+            ..HelmValues::new(id, ValuesSource::FleetValues, chart, root, span)
+        });
     }
 }
 
@@ -387,13 +409,13 @@ fn embedded_values(src: &SourceFile, obj: &K8sObject, root: &YNode, values: &mut
             .map(chart_name);
         if let Some(content) = root.path(&["spec", "valuesContent"]) {
             if let Some(parsed) = parse_block_scalar(src, content) {
-                values.push(HelmValues {
-                    file: obj.file,
-                    source: ValuesSource::HelmChartValuesContent,
+                values.push(HelmValues::new(
+                    obj.file,
+                    ValuesSource::HelmChartValuesContent,
                     chart,
-                    root: parsed,
-                    span: content.span,
-                });
+                    parsed,
+                    content.span,
+                ));
             }
         }
     } else if obj.is("helm.toolkit.fluxcd.io", &["HelmRelease"]) {
@@ -402,12 +424,18 @@ fn embedded_values(src: &SourceFile, obj: &K8sObject, root: &YNode, values: &mut
             .or_else(|| root.str_at(&["spec", "chartRef", "name"]))
             .map(chart_name);
         if let Some(v) = root.path(&["spec", "values"]) {
+            let partial = root
+                .path(&["spec", "valuesFrom"])
+                .is_some_and(|f| !f.items().is_empty());
             values.push(HelmValues {
-                file: obj.file,
-                source: ValuesSource::HelmReleaseValues,
-                chart,
-                root: v.clone(),
-                span: v.span,
+                partial,
+                ..HelmValues::new(
+                    obj.file,
+                    ValuesSource::HelmReleaseValues,
+                    chart,
+                    v.clone(),
+                    v.span,
+                )
             });
         }
     }

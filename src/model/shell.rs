@@ -142,6 +142,8 @@ pub fn scan(text: &str) -> Shell {
                 if function_keyword {
                     pending_function = Some(word.trim_end_matches("()").to_string());
                     function_keyword = false;
+                    // `function name {`: the brace opens the body.
+                    command = true;
                 } else if command {
                     command = keyword(
                         word,

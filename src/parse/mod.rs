@@ -141,7 +141,9 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
         }
         FileKind::Template if looks_like_script(text) => (Parsed::Script, Vec::new()),
         // Go and Jinja templates (helmfile, Jinja cloud-init) are not YAML until rendered.
-        FileKind::Yaml | FileKind::Template if has_line_starting(text, &["{{", "{%"]) => (Parsed::Nothing, Vec::new()),
+        FileKind::Yaml | FileKind::Template if has_line_starting(text, &["{{", "{%"]) => {
+            (Parsed::Nothing, Vec::new())
+        }
         FileKind::Yaml | FileKind::Template => {
             let masked;
             // A `%{ … }` line is never YAML: the file is a Terraform template even when the

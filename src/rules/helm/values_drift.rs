@@ -44,21 +44,36 @@ impl Rule for ValuesDrift {
             let Some(chart) = chart.map(chart_name) else {
                 continue;
             };
+            // `${values}` alone: Terraform fills it in from elsewhere at apply time.
+            if is_placeholder(value) {
+                continue;
+            }
             let manifest = &p.files[obj.file];
-            let Some(canon) = canonical(cx, &chart, manifest) else {
+            let candidates = canonical(cx, &chart, manifest);
+            let expected_of = |f: usize| {
+                let text = p.files[f].text.trim_start_matches('\u{feff}');
+                if manifest.text.contains("\r\n") {
+                    text.replace("\r\n", "\n")
+                } else {
+                    text.to_string()
+                }
+            };
+            // Several environments may keep a file of the same name; matching any one is fine.
+            if candidates.iter().any(|&f| value == expected_of(f)) {
+                continue;
+            }
+            let Some(&canon) = candidates.first() else {
                 continue;
             };
             let canon_file = &p.files[canon];
-            let expected = if manifest.text.contains("\r\n") {
-                canon_file.text.replace("\r\n", "\n")
-            } else {
-                canon_file.text.clone()
-            };
-            if value == expected {
-                continue;
-            }
+            let expected = expected_of(canon);
             let kind_name = format!("{} `{}`", obj.kind, obj.name.as_deref().unwrap_or(&chart));
-            let d = if value.trim_end_matches('\n') == expected.trim_end_matches('\n') {
+            let d = if value == expected.replace("\r\n", "\n") {
+                cx.report(&META, obj.file, content.span, format!("valuesContent of {kind_name} differs from {} only in line endings", canon_file.rel))
+                    .label("LF here, CRLF in the canonical file")
+                    .related(canon, Span::new(0, canon_file.line_text(0).len().max(1)), "this file uses CRLF line endings")
+                    .help("a byte-for-byte check fails on line endings too; convert the canonical file to LF (and add `*.yaml text eol=lf` to .gitattributes)")
+            } else if value.trim_end_matches('\n') == expected.trim_end_matches('\n') {
                 let style = if value.ends_with('\n') {
                     "`|` keeps one final newline or `|+` keeps them all"
                 } else {
@@ -89,7 +104,8 @@ impl Rule for ValuesDrift {
 }
 
 /// `<chart>.values.yaml` nearest to the manifest (most shared leading directories).
-fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Option<usize> {
+/// Files named `<chart>.values.yaml`, nearest to the manifest first (most shared directories).
+fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Vec<usize> {
     let names = [
         format!("{chart}.values.yaml"),
         format!("{chart}.values.yml"),
@@ -100,7 +116,7 @@ fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Option<usi
             .take_while(|(a, b)| a == b)
             .count()
     };
-    (0..cx.project.files.len())
+    let mut found: Vec<usize> = (0..cx.project.files.len())
         .filter(|&f| {
             let rel = &cx.project.files[f].rel;
             names
@@ -108,7 +124,14 @@ fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Option<usi
                 .any(|n| rel == n || rel.ends_with(&format!("/{n}")))
                 && !cx.project.files[f].text.is_empty()
         })
-        .max_by_key(|&f| (shared(&cx.project.files[f].rel), std::cmp::Reverse(f)))
+        .collect();
+    found.sort_by_key(|&f| (std::cmp::Reverse(shared(&cx.project.files[f].rel)), f));
+    found
+}
+
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1
 }
 
 fn first_difference(a: &str, b: &str) -> usize {
