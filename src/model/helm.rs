@@ -1,8 +1,11 @@
 //! Helm values wherever they live: values files, HelmChart `valuesContent`, HelmRelease
 //! `spec.values`, Fleet `helm.values`.
 
-use crate::parse::yaml::YNode;
-use crate::source::{FileId, Span};
+use super::kubernetes::K8sObject;
+use super::{join, Project};
+use crate::parse::yaml::{YNode, YValue};
+use crate::source::{FileId, SourceFile, Span};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValuesSource {
@@ -75,6 +78,168 @@ pub fn chart_name(reference: &str) -> String {
         },
         None => last.to_string(),
     }
+}
+
+/// `Some(chart)` for a Helm values file: `values.yaml`, `<chart>.values.yaml`.
+pub(crate) fn values_file_chart(
+    project: &Project,
+    id: FileId,
+    name: &str,
+) -> Option<Option<String>> {
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    if let Some(chart) = stem.strip_suffix(".values") {
+        return Some(Some(chart.to_string()));
+    }
+    if stem != "values" {
+        return None;
+    }
+    let dir = project.dir_of(id);
+    let chart_yaml = join(dir, "Chart.yaml").and_then(|p| project.file_by_rel(&p));
+    let chart = chart_yaml.and_then(|c| {
+        project
+            .yaml(c)?
+            .docs
+            .first()?
+            .root
+            .str_at(&["name"])
+            .map(str::to_string)
+    });
+    Some(chart)
+}
+
+pub(crate) fn fleet(
+    project: &Project,
+    id: FileId,
+    root: &YNode,
+    values: &mut Vec<HelmValues>,
+    values_files: &mut HashMap<FileId, Option<String>>,
+    layered: &mut HashSet<FileId>,
+) {
+    let Some(helm) = root.get("helm") else { return };
+    let chart = helm
+        .str_at(&["chart"])
+        .or_else(|| helm.str_at(&["releaseName"]))
+        .map(chart_name);
+    let dir = project.dir_of(id);
+    let mut base = Vec::new();
+    for path in helm
+        .get("valuesFiles")
+        .map(YNode::items)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(YNode::as_str)
+    {
+        let Some(target) = join(dir, path).and_then(|p| project.file_by_rel(&p)) else {
+            continue;
+        };
+        if let Some(doc) = project.yaml(target).and_then(|y| y.docs.first()) {
+            values_files.insert(target, chart.clone());
+            layered.insert(target);
+            base.push((target, doc.root.clone()));
+        }
+    }
+    // Fleet merges `valuesFiles` in order, then `values` on top: judge them together.
+    let top = helm.get("values").cloned();
+    if top.is_some() || !base.is_empty() {
+        let root = top.unwrap_or(YNode {
+            span: Span::default(),
+            tag: None,
+            value: YValue::Map(Vec::new()),
+        });
+        let span = root.span;
+        values.push(HelmValues {
+            base,
+            ..HelmValues::new(id, ValuesSource::FleetValues, chart, root, span)
+        });
+    }
+}
+
+/// Values embedded in HelmChart/HelmChartConfig (`valuesContent`) and HelmRelease (`values`).
+pub(crate) fn embedded_values(
+    src: &SourceFile,
+    obj: &K8sObject,
+    root: &YNode,
+    values: &mut Vec<HelmValues>,
+) {
+    if obj.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"]) {
+        let chart = root
+            .str_at(&["spec", "chart"])
+            .or(obj.name.as_deref())
+            .map(chart_name);
+        if let Some(content) = root.path(&["spec", "valuesContent"]) {
+            if let Some(parsed) = parse_block_scalar(src, content) {
+                values.push(HelmValues::new(
+                    obj.file,
+                    ValuesSource::HelmChartValuesContent,
+                    chart,
+                    parsed,
+                    content.span,
+                ));
+            }
+        }
+    } else if obj.is("helm.toolkit.fluxcd.io", &["HelmRelease"]) {
+        let chart = root
+            .str_at(&["spec", "chart", "spec", "chart"])
+            .or_else(|| root.str_at(&["spec", "chartRef", "name"]))
+            .map(chart_name);
+        if let Some(v) = root.path(&["spec", "values"]) {
+            let partial = root
+                .path(&["spec", "valuesFrom"])
+                .is_some_and(|f| !f.items().is_empty());
+            values.push(HelmValues {
+                partial,
+                ..HelmValues::new(
+                    obj.file,
+                    ValuesSource::HelmReleaseValues,
+                    chart,
+                    v.clone(),
+                    v.span,
+                )
+            });
+        }
+    }
+}
+
+/// Parses the YAML inside a block scalar in place, so its spans point into the host file.
+fn parse_block_scalar(src: &SourceFile, node: &YNode) -> Option<YNode> {
+    use crate::parse::yaml::Style;
+    if !matches!(node.style(), Some(Style::Literal | Style::Folded)) {
+        let stream = crate::parse::yaml::parse(node.as_str()?, 0);
+        // Quoted or plain: offsets cannot be mapped back; point everything at the scalar.
+        return stream
+            .docs
+            .into_iter()
+            .next()
+            .map(|d| relocate(d.root, node.span));
+    }
+    let (line, _) = src.line_col(node.span.start);
+    let start = src.line_start(line - 1);
+    let stream = crate::parse::yaml::parse(&src.text[start..node.span.end.max(start)], start);
+    if stream.error.is_some() {
+        return None;
+    }
+    stream.docs.into_iter().next().map(|d| d.root)
+}
+
+fn relocate(mut node: YNode, span: Span) -> YNode {
+    node.span = span;
+    match &mut node.value {
+        YValue::Seq(items) => {
+            for item in items.iter_mut() {
+                *item = relocate(item.clone(), span);
+            }
+        }
+        YValue::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                *k = relocate(k.clone(), span);
+                *v = relocate(v.clone(), span);
+            }
+        }
+        _ => {}
+    }
+    node
 }
 
 #[cfg(test)]
