@@ -16,6 +16,8 @@ pub enum FileKind {
     Yaml,
     /// Not discovered by name, but pointed at by a Terraform `templatefile()`/`file()` call.
     Template,
+    /// A `templatefile()` target that is not YAML (nginx.conf.tpl): read for its variables only.
+    Text,
 }
 
 const SKIP_DIRS: &[&str] = &[".git", ".terraform", ".terragrunt-cache", "node_modules"];

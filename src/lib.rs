@@ -207,6 +207,10 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         files: sources,
         kinds,
         roles: Vec::new(),
+        missing_files: links.missing,
+        template_uses: HashMap::new(),
+        missing_sources: Vec::new(),
+        terragrunt: Vec::new(),
         parsed,
         modules: Vec::new(),
         k8s: Vec::new(),
@@ -254,6 +258,8 @@ struct Links {
     templated: std::collections::HashSet<usize>,
     /// Files that become user-data.
     user_data: Vec<usize>,
+    /// Static paths that name no file.
+    missing: Vec<model::MissingFile>,
 }
 
 /// Resolves every static `templatefile()`/`file()` path, reading targets the walk skipped
@@ -276,20 +282,39 @@ fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
                 None => {
                     let abs = root.join(&rel);
                     let hidden = rel.split('/').any(|c| c.starts_with('.'));
-                    if root.is_file() || hidden || !abs.is_file() {
+                    if root.is_file() || hidden {
+                        continue;
+                    }
+                    if !abs.exists() {
+                        out.missing.push(model::MissingFile {
+                            from: id,
+                            span: call.path_span,
+                            path: rel,
+                            func: call.func,
+                        });
+                        continue;
+                    }
+                    if !abs.is_file() {
                         continue;
                     }
                     let text = parse::read_text(&abs);
-                    // Other templates (nginx.conf.tpl, PowerShell user-data) are not ours to parse.
-                    let wanted = text
+                    // Other templates (nginx.conf.tpl, PowerShell user-data) are read for their
+                    // variables but are not ours to parse.
+                    let yaml = text
                         .as_ref()
                         .is_ok_and(|t| is_cloud_config(t) || parse::looks_like_script(t))
                         || rel.contains(".yaml")
                         || rel.contains(".yml");
-                    if !wanted {
-                        continue;
-                    }
-                    files.push(rel, abs, FileKind::Template, text)
+                    files.push(
+                        rel,
+                        abs,
+                        if yaml {
+                            FileKind::Template
+                        } else {
+                            FileKind::Text
+                        },
+                        text,
+                    )
                 }
             };
             out.links.push(TemplateLink {
@@ -300,7 +325,9 @@ fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
             if call.func == "templatefile" {
                 out.templated.insert(target);
             }
-            if feeds_user_data(&call.attr) || is_cloud_config(&files.sources[target].text) {
+            let yaml = files.kinds[target] != FileKind::Text;
+            if yaml && (feeds_user_data(&call.attr) || is_cloud_config(&files.sources[target].text))
+            {
                 out.user_data.push(target);
             }
         }

@@ -3,8 +3,8 @@
 //! child module. A cycle here is one `terraform plan` rejects; a cycle among whole module calls
 //! that disappears at this granularity is only a fragile wiring.
 
-use crate::model::terraform::{Address, TfEntity};
-use crate::model::{join, Project};
+use crate::model::terraform::Address;
+use crate::model::Project;
 use crate::source::{FileId, Span};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -41,7 +41,8 @@ pub struct Step {
 
 #[derive(Clone, Debug)]
 pub struct TfCycle {
-    pub module: usize,
+    /// The Terraform module, or `None` for a cycle between Terragrunt units.
+    pub module: Option<usize>,
     /// Blocks in order: `[a, b]` means a → b → a.
     pub chain: Vec<String>,
     /// The references in the module that make the cycle, earliest first.
@@ -113,15 +114,6 @@ pub fn cycles(p: &Project) -> Vec<TfCycle> {
 }
 
 impl Builder<'_> {
-    fn child(&self, m: usize, e: &TfEntity<'_>) -> Option<usize> {
-        let source = e.block.attr("source")?.literal.as_deref()?;
-        if !(source.starts_with("./") || source.starts_with("../")) {
-            return None;
-        }
-        let child = self.p.module_of(&join(&self.p.modules[m].dir, source)?)?;
-        self.p.module_parsed(child).then_some(child)
-    }
-
     fn flow(&mut self, m: usize) -> Flow {
         let entities = self.p.entities(m);
         let known: HashSet<&Address> = entities.iter().map(|e| &e.addr).collect();
@@ -135,7 +127,7 @@ impl Builder<'_> {
                     .map(|a| a.name.clone())
                     .filter(|a| !META.contains(&a.as_str()))
                     .collect();
-                calls.insert(c.clone(), (self.child(m, e), args));
+                calls.insert(c.clone(), (self.p.local_child(m, e.block), args));
             }
         }
         let mut f = Flow::default();
@@ -449,10 +441,72 @@ fn describe(p: &Project, m: usize, path: &[(String, Option<Step>)], real: bool) 
     }
     inside.dedup_by_key(|s| (s.file, s.span));
     TfCycle {
-        module: m,
+        module: Some(m),
         chain,
         refs,
         inside,
         real,
     }
+}
+
+/// Cycles between Terragrunt units through `dependency` and `dependencies` blocks.
+pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
+    let mut g: DiGraph<String, Step> = DiGraph::new();
+    let mut at: HashMap<String, NodeIndex> = HashMap::new();
+    let mut node = |g: &mut DiGraph<String, Step>, dir: &str| {
+        *at.entry(dir.to_string())
+            .or_insert_with(|| g.add_node(dir.to_string()))
+    };
+    for unit in &p.terragrunt {
+        let from = node(&mut g, &unit.dir);
+        for e in unit.edges.iter().filter(|e| e.exists) {
+            let to = node(&mut g, &e.target);
+            let via = e.name.as_ref().map_or("dependencies".to_string(), |n| {
+                format!("dependency \"{n}\"")
+            });
+            g.add_edge(
+                from,
+                to,
+                Step {
+                    file: unit.file,
+                    span: e.span,
+                    note: format!("`{}` depends on `{}` ({via})", unit.dir, e.target),
+                },
+            );
+        }
+    }
+    let flow = Flow {
+        g: g.map(
+            |_, d| Node::Entity(Address::Block(d.clone())),
+            |_, s| Some(s.clone()),
+        ),
+        idx: HashMap::new(),
+        opaque: HashSet::new(),
+    };
+    let mut out = Vec::new();
+    for scc in tarjan_scc(&flow.g) {
+        let self_loop = scc.len() == 1 && flow.g.edges(scc[0]).any(|e| e.target() == scc[0]);
+        if scc.len() < 2 && !self_loop {
+            continue;
+        }
+        let members: HashSet<NodeIndex> = scc.into_iter().collect();
+        let Some(path) = path_back(&flow, &members) else {
+            continue;
+        };
+        let mut refs: Vec<Step> = path.iter().filter_map(|(_, s)| s.clone()).collect();
+        let mut chain: Vec<String> = path.iter().map(|(n, _)| flow.g[*n].owner()).collect();
+        let rel = |s: &Step| (p.files[s.file].rel.clone(), s.span);
+        if let Some(first) = (0..refs.len()).min_by_key(|&i| rel(&refs[i])) {
+            refs.rotate_left(first);
+            chain.rotate_left(first);
+        }
+        out.push(TfCycle {
+            module: None,
+            chain,
+            refs,
+            inside: Vec::new(),
+            real: true,
+        });
+    }
+    out
 }

@@ -190,6 +190,7 @@ impl Graph {
             });
         }
         graph.tf_cycles = dataflow::cycles(project);
+        graph.tf_cycles.extend(dataflow::terragrunt_cycles(project));
         graph
     }
 

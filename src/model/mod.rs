@@ -6,6 +6,7 @@ pub mod kubernetes;
 pub mod retry;
 pub mod shell;
 pub mod terraform;
+pub mod terragrunt;
 
 use crate::discover::FileKind;
 use crate::parse::yaml::{YNode, YamlStream};
@@ -61,6 +62,25 @@ impl Role {
     }
 }
 
+/// A static `templatefile()`/`file()` path that names no file.
+#[derive(Clone, Debug)]
+pub struct MissingFile {
+    pub from: FileId,
+    pub span: Span,
+    pub path: String,
+    pub func: &'static str,
+}
+
+/// A local module `source` whose directory does not exist or holds no `.tf` files.
+#[derive(Clone, Debug)]
+pub struct MissingSource {
+    pub file: FileId,
+    /// The `source` attribute.
+    pub span: Span,
+    pub path: String,
+    pub exists: bool,
+}
+
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
@@ -73,6 +93,12 @@ pub struct Project {
     pub cloud_init: Vec<CloudInit>,
     pub values: Vec<HelmValues>,
     pub templates: Vec<TemplateLink>,
+    pub missing_files: Vec<MissingFile>,
+    /// For each `templatefile()` target: the template variables it reads (`None`: not a valid
+    /// template).
+    pub template_uses: HashMap<FileId, Option<Vec<(String, Span)>>>,
+    pub missing_sources: Vec<MissingSource>,
+    pub terragrunt: Vec<terragrunt::TgUnit>,
 }
 
 impl Project {
@@ -156,6 +182,30 @@ impl Project {
             }
         }
         out
+    }
+
+    /// The module a local `source` of module call `block` in module `m` points at, if parsed.
+    pub fn local_child(&self, m: usize, block: &terraform::TfBlock) -> Option<usize> {
+        let source = block.attr("source")?.literal.as_deref()?;
+        if !(source.starts_with("./") || source.starts_with("../")) {
+            return None;
+        }
+        let child = self.module_of(&join(&self.modules[m].dir, source)?)?;
+        self.module_parsed(child).then_some(child)
+    }
+
+    /// The outputs a module declares.
+    pub fn outputs(&self, m: usize) -> Vec<String> {
+        self.entities(m)
+            .into_iter()
+            .filter_map(|e| {
+                if let terraform::Address::Output(o) = e.addr {
+                    Some(o)
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     /// Whether every file of the module parsed (a missing file may hold the references).
@@ -244,7 +294,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             FileKind::Tfvars => Role::Tfvars,
             FileKind::Terragrunt => Role::Terragrunt,
             FileKind::Yaml => Role::Yaml,
-            FileKind::Template => Role::Template,
+            FileKind::Template | FileKind::Text => Role::Template,
         })
         .collect();
     let mut k8s = Vec::new();
@@ -322,8 +372,72 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         }
     }
     values.sort_by_key(|v| (v.file, v.span.start));
+    project.template_uses = template_uses(project);
+    project.missing_sources = missing_sources(project);
+    project.terragrunt = terragrunt::units(project);
     project.roles = roles;
     project.k8s = k8s;
     project.cloud_init = cloud_init;
     project.values = values;
+}
+
+fn template_uses(project: &Project) -> HashMap<FileId, Option<Vec<(String, Span)>>> {
+    let mut out = HashMap::new();
+    for link in &project.templates {
+        let templatefile = project.tf(link.from).is_some_and(|tf| {
+            tf.blocks
+                .iter()
+                .flat_map(|b| &b.calls)
+                .any(|c| c.span == link.call && c.func == "templatefile")
+        });
+        if templatefile {
+            out.entry(link.target).or_insert_with(|| {
+                crate::parse::hcl::template_uses(&project.files[link.target].text)
+            });
+        }
+    }
+    out
+}
+
+/// Local module sources that resolve to no module infralint found: checked on disk, since the
+/// directory may be ignored rather than missing.
+fn missing_sources(project: &Project) -> Vec<MissingSource> {
+    let mut out = Vec::new();
+    for (m, module) in project.modules.iter().enumerate() {
+        for e in project.entities(m) {
+            let (terraform::Address::Module(_), Some(source)) = (&e.addr, e.block.attr("source"))
+            else {
+                continue;
+            };
+            let Some(path) = source
+                .literal
+                .as_deref()
+                .filter(|s| s.starts_with("./") || s.starts_with("../"))
+            else {
+                continue;
+            };
+            let Some(dir) = join(&module.dir, path) else {
+                continue;
+            };
+            if project.module_of(&dir).is_some() || project.root.is_file() {
+                continue;
+            }
+            let abs = project.root.join(&dir);
+            let has_tf = std::fs::read_dir(&abs)
+                .map(|rd| {
+                    rd.filter_map(Result::ok)
+                        .any(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+                })
+                .unwrap_or(false);
+            if !has_tf {
+                out.push(MissingSource {
+                    file: e.file,
+                    span: source.span,
+                    path: dir,
+                    exists: abs.is_dir(),
+                });
+            }
+        }
+    }
+    out
 }

@@ -48,8 +48,19 @@ pub struct FileCall {
     pub path: Option<String>,
     /// The top-level attribute the call sits in (`custom_data`, `user_data`, a local's name...).
     pub attr: String,
-    /// Keys of the `templatefile()` variables map.
-    pub vars: Vec<(String, Span)>,
+    /// The `templatefile()` variables map.
+    pub vars: VarsMap,
+}
+
+/// A `templatefile()` variables map, as far as it is statically known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VarsMap {
+    /// An object literal: its keys, and the span of the whole map.
+    Literal(Vec<(String, Span)>, Span),
+    /// `local.x`: known when that local is an object literal.
+    Local(String, Span),
+    /// Anything else (`var.x`, `merge(…)`): not checked.
+    Unknown,
 }
 
 #[derive(Clone, Debug)]
@@ -59,6 +70,8 @@ pub struct TfAttr {
     pub key_span: Span,
     /// The value when it is a plain string literal.
     pub literal: Option<String>,
+    /// The keys when the value is an object literal.
+    pub object_keys: Option<Vec<(String, Span)>>,
     pub refs: Vec<TfRef>,
 }
 

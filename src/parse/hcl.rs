@@ -1,6 +1,9 @@
 //! HCL (hcl-edit, which keeps spans) lowered into the Terraform model.
 
-use crate::model::terraform::{Address, BlockKind, FileCall, TfAttr, TfBlock, TfFile, TfRef};
+use crate::model::terraform::{
+    Address, BlockKind, FileCall, TfAttr, TfBlock, TfFile, TfRef, VarsMap,
+};
+use crate::model::terragrunt::{TgDep, TgFile, TgPath, TgRead, ROOT};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
@@ -76,9 +79,18 @@ fn lower_block(block: &Block) -> TfBlock {
         match structure {
             Structure::Attribute(attr) => {
                 let mut c = Collector::new(attr.key.as_str());
-                c.visit_expr(&attr.value);
+                // `moved`/`removed` name an address that no longer exists.
+                let old_address = matches!(out.ident.as_str(), "moved" | "removed")
+                    && attr.key.as_str() == "from";
+                if !old_address {
+                    c.visit_expr(&attr.value);
+                }
                 let literal = match &attr.value {
                     Expression::String(s) => Some(s.as_str().to_string()),
+                    _ => None,
+                };
+                let object_keys = match &attr.value {
+                    Expression::Object(obj) => Some(object_keys(obj)),
                     _ => None,
                 };
                 out.refs.extend(c.refs.iter().cloned());
@@ -88,6 +100,7 @@ fn lower_block(block: &Block) -> TfBlock {
                     span: span_of(attr),
                     key_span: span_of(&attr.key),
                     literal,
+                    object_keys,
                     refs: c.refs,
                 });
             }
@@ -109,8 +122,10 @@ struct Collector {
     attr: String,
     refs: Vec<TfRef>,
     calls: Vec<FileCall>,
-    /// Names bound by enclosing `for` expressions.
+    /// Names bound by enclosing `for` expressions and `dynamic` blocks.
     bound: Vec<String>,
+    /// Identifiers of the nested blocks being walked.
+    blocks: Vec<String>,
 }
 
 impl Collector {
@@ -120,6 +135,7 @@ impl Collector {
             refs: Vec::new(),
             calls: Vec::new(),
             bound: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 }
@@ -137,6 +153,39 @@ const NOT_RESOURCES: &[&str] = &[
 ];
 
 impl Visit for Collector {
+    fn visit_block(&mut self, node: &Block) {
+        let before = self.bound.len();
+        if node.ident.as_str() == "dynamic" {
+            // `ingress.value` inside `dynamic "ingress"`, or the name given by `iterator = x`.
+            let iterator = node
+                .body
+                .get_attribute("iterator")
+                .and_then(|a| match &a.value {
+                    Expression::Variable(v) => Some(v.as_str().to_string()),
+                    _ => None,
+                });
+            let label = node.labels.first().map(|l| match l {
+                BlockLabel::Ident(i) => i.as_str().to_string(),
+                BlockLabel::String(s) => s.as_str().to_string(),
+            });
+            self.bound.extend(iterator.or(label));
+        }
+        self.blocks.push(node.ident.as_str().to_string());
+        visit::visit_block(self, node);
+        self.blocks.pop();
+        self.bound.truncate(before);
+    }
+
+    fn visit_attr(&mut self, node: &hcl_edit::structure::Attribute) {
+        // `ignore_changes = [tags, spec.template]` names attributes, not other blocks.
+        if self.blocks.last().is_some_and(|b| b == "lifecycle")
+            && node.key.as_str() == "ignore_changes"
+        {
+            return;
+        }
+        visit::visit_attr(self, node);
+    }
+
     fn visit_traversal(&mut self, node: &Traversal) {
         if let Some(r) = reference(node, &self.bound) {
             self.refs.push(r);
@@ -159,17 +208,18 @@ impl Visit for Collector {
             let mut args = node.args.iter();
             if let Some(path_expr) = args.next() {
                 let vars = match args.next() {
-                    Some(Expression::Object(obj)) => obj
-                        .iter()
-                        .filter_map(|(k, _)| match k {
-                            ObjectKey::Ident(i) => Some((i.as_str().to_string(), span_of(i))),
-                            ObjectKey::Expression(Expression::String(s)) => {
-                                Some((s.as_str().to_string(), span_of(s)))
-                            }
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
+                    Some(Expression::Object(obj)) => {
+                        VarsMap::Literal(object_keys(obj), span_of(obj))
+                    }
+                    Some(Expression::Traversal(t)) => match reference(t, &self.bound) {
+                        Some(TfRef {
+                            addr: Address::Local(name),
+                            span,
+                            ..
+                        }) if t.operators.len() == 1 => VarsMap::Local(name, span),
+                        _ => VarsMap::Unknown,
+                    },
+                    _ => VarsMap::Unknown,
                 };
                 self.calls.push(FileCall {
                     func: if name == "file" {
@@ -247,6 +297,18 @@ fn module_output(t: &Traversal) -> Option<(Option<String>, usize)> {
     Some((None, end))
 }
 
+fn object_keys(obj: &hcl_edit::expr::Object) -> Vec<(String, Span)> {
+    obj.iter()
+        .filter_map(|(k, _)| match k {
+            ObjectKey::Ident(i) => Some((i.as_str().to_string(), span_of(i))),
+            ObjectKey::Expression(Expression::String(s)) => {
+                Some((s.as_str().to_string(), span_of(s)))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn first_attr(t: &Traversal) -> Option<String> {
     match t.operators.first()?.value() {
         TraversalOperator::GetAttr(id) => Some(id.as_str().to_string()),
@@ -278,6 +340,181 @@ fn static_path(expr: &Expression) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+/// The parts of a `terragrunt.hcl` that tie units together.
+pub fn lower_terragrunt(body: &Body) -> TgFile {
+    let mut out = TgFile::default();
+    for block in body.iter().filter_map(Structure::as_block) {
+        match block.ident.as_str() {
+            "dependency" => {
+                let name = block.labels.first().map(label_text);
+                if let Some(a) = block.body.get_attribute("config_path") {
+                    out.deps.push(TgDep {
+                        name,
+                        path: TgPath {
+                            raw: tg_path(&a.value),
+                            span: span_of(&a.value),
+                        },
+                    });
+                }
+            }
+            "dependencies" => {
+                if let Some(Expression::Array(paths)) =
+                    block.body.get_attribute("paths").map(|a| &a.value)
+                {
+                    out.deps.extend(paths.iter().map(|p| TgDep {
+                        name: None,
+                        path: TgPath {
+                            raw: tg_path(p),
+                            span: span_of(p),
+                        },
+                    }));
+                }
+            }
+            "terraform" => {
+                if let Some(a) = block.body.get_attribute("source") {
+                    out.source = Some(TgPath {
+                        raw: tg_path(&a.value).filter(|s| !is_remote(s)),
+                        span: span_of(&a.value),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut reads = DependencyReads::default();
+    reads.visit_body(body);
+    out.reads = reads.0;
+    out
+}
+
+fn label_text(l: &BlockLabel) -> String {
+    match l {
+        BlockLabel::Ident(i) => i.as_str().to_string(),
+        BlockLabel::String(s) => s.as_str().to_string(),
+    }
+}
+
+/// Registry, git, http and S3 sources are not directories of this repository.
+fn is_remote(source: &str) -> bool {
+    source.contains("::")
+        || source.contains("://")
+        || source.contains("?ref=")
+        || !(source.starts_with('.') || source.starts_with(ROOT) || source.starts_with('/'))
+}
+
+/// A static path: a literal, or one built from `get_terragrunt_dir()` / `get_repo_root()`.
+fn tg_path(expr: &Expression) -> Option<String> {
+    match expr {
+        Expression::String(s) => Some(s.as_str().to_string()),
+        Expression::StringTemplate(t) => {
+            let mut out = String::new();
+            for element in t.iter() {
+                match element {
+                    Element::Literal(s) => out.push_str(s.as_str()),
+                    Element::Interpolation(i) => match &i.expr {
+                        Expression::FuncCall(f)
+                            if f.args.iter().next().is_none() && out.is_empty() =>
+                        {
+                            match f.name.name.as_str() {
+                                "get_terragrunt_dir" => out.push('.'),
+                                "get_repo_root" | "get_path_to_repo_root" => {
+                                    out.push_str(ROOT.trim_end_matches('/'))
+                                }
+                                _ => return None,
+                            }
+                        }
+                        _ => return None,
+                    },
+                    Element::Directive(_) => return None,
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct DependencyReads(Vec<TgRead>);
+
+impl Visit for DependencyReads {
+    fn visit_traversal(&mut self, node: &Traversal) {
+        let names: Vec<(&str, Span)> = node
+            .operators
+            .iter()
+            .map_while(|op| match op.value() {
+                TraversalOperator::GetAttr(id) => Some((id.as_str(), span_of(op))),
+                _ => None,
+            })
+            .collect();
+        if let (Expression::Variable(root), [(dep, _), ("outputs", _), (output, end), ..]) =
+            (&node.expr, names.as_slice())
+        {
+            if root.as_str() == "dependency" {
+                self.0.push(TgRead {
+                    dep: dep.to_string(),
+                    output: output.to_string(),
+                    span: Span::new(span_of(root).start, end.end),
+                });
+            }
+        }
+        visit::visit_traversal(self, node);
+    }
+}
+
+/// Root names a Terraform template reads (`${name}`, `${name.attr}`, `%{ for x in name }`),
+/// loop variables excepted; `None` when the text is not a valid template.
+pub fn template_uses(text: &str) -> Option<Vec<(String, Span)>> {
+    let template = hcl_edit::parser::parse_template(text).ok()?;
+    let mut v = TemplateUses::default();
+    v.visit_template(&template);
+    Some(v.uses)
+}
+
+#[derive(Default)]
+struct TemplateUses {
+    bound: Vec<String>,
+    uses: Vec<(String, Span)>,
+}
+
+impl Visit for TemplateUses {
+    fn visit_expr(&mut self, node: &Expression) {
+        if let Expression::Variable(v) = node {
+            if !self.bound.iter().any(|b| b == v.as_str()) {
+                self.uses.push((v.as_str().to_string(), span_of(v)));
+            }
+        }
+        visit::visit_expr(self, node);
+    }
+
+    fn visit_for_expr(&mut self, node: &ForExpr) {
+        self.visit_expr(&node.intro.collection_expr);
+        let before = self.bound.len();
+        self.bound
+            .extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
+        self.bound.push(node.intro.value_var.as_str().to_string());
+        if let Some(key) = &node.key_expr {
+            self.visit_expr(key);
+        }
+        self.visit_expr(&node.value_expr);
+        if let Some(cond) = &node.cond {
+            self.visit_expr(&cond.expr);
+        }
+        self.bound.truncate(before);
+    }
+
+    // hcl-edit's default walk skips the collection; the loop variables bind only the body.
+    fn visit_for_template_expr(&mut self, node: &hcl_edit::template::ForTemplateExpr) {
+        self.visit_expr(&node.collection_expr);
+        let before = self.bound.len();
+        self.bound
+            .extend(node.key_var.iter().map(|k| k.as_str().to_string()));
+        self.bound.push(node.value_var.as_str().to_string());
+        self.visit_template(&node.template);
+        self.bound.truncate(before);
     }
 }
 
@@ -317,7 +554,31 @@ mod tests {
         let call = &f.blocks[0].calls[0];
         assert_eq!(call.path.as_deref(), Some("./ci.yaml"));
         assert_eq!(call.attr, "custom_data");
-        assert_eq!(call.vars[0].0, "kv");
+        assert!(matches!(&call.vars, VarsMap::Literal(keys, _) if keys[0].0 == "kv"));
+    }
+
+    #[test]
+    fn template_uses_skip_loop_variables_and_escapes() {
+        let t = "a: ${name.attr}\n%{ for k, v in items ~}\n- ${k}=${upper(v)} ${other}\n%{ endfor ~}\nb: $${HOME} %%{http_code} ${[for x in list : x]}\n";
+        let uses: Vec<String> = template_uses(t)
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(uses, ["name", "items", "other", "list"]);
+    }
+
+    #[test]
+    fn dynamic_iterators_ignore_changes_and_moved_are_not_references() {
+        let src = "resource \"t\" \"n\" {\n  dynamic \"ingress_rule\" {\n    for_each = var.rules\n    content { port = ingress_rule.value.port }\n  }\n  dynamic \"x\" {\n    iterator = it\n    for_each = var.y\n    content { a = it.value }\n  }\n  lifecycle { ignore_changes = [spec.template] }\n}\nmoved {\n  from = aws_instance.old\n  to   = aws_instance.new\n}\n";
+        let f = file(src);
+        let refs: Vec<String> = f
+            .blocks
+            .iter()
+            .flat_map(|b| &b.refs)
+            .map(|r| r.addr.to_string())
+            .collect();
+        assert_eq!(refs, ["var.rules", "var.y", "aws_instance.new"]);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub const UNREADABLE: &str = "parse/unreadable-file";
 #[derive(Debug)]
 pub enum Parsed {
     Terraform(TfFile),
-    /// HCL that is only checked for syntax for now (tfvars, Terragrunt).
+    Terragrunt(crate::model::terragrunt::TgFile),
+    /// HCL that is only checked for syntax (tfvars).
     Hcl,
     Yaml(yaml::YamlStream),
     /// User-data that is a shell script, not YAML.
@@ -117,7 +118,7 @@ pub fn parse_all(
 fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic>) {
     let text = &file.text;
     match job.kind {
-        FileKind::TerraformJson => (Parsed::Nothing, Vec::new()),
+        FileKind::TerraformJson | FileKind::Text => (Parsed::Nothing, Vec::new()),
         FileKind::Terraform | FileKind::Tfvars | FileKind::Terragrunt => {
             // hcl-edit rejects a byte-order mark; blank it without moving offsets.
             let unbommed;
@@ -131,6 +132,9 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
             match hcl::parse_body(input) {
                 Ok(body) if job.kind == FileKind::Terraform => {
                     (Parsed::Terraform(hcl::lower(&body)), Vec::new())
+                }
+                Ok(body) if job.kind == FileKind::Terragrunt => {
+                    (Parsed::Terragrunt(hcl::lower_terragrunt(&body)), Vec::new())
                 }
                 Ok(_) => (Parsed::Hcl, Vec::new()),
                 Err(e) => (

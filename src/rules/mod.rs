@@ -7,6 +7,7 @@ pub mod helm;
 pub mod ingress_nginx;
 pub mod parse;
 pub mod terraform;
+pub mod terragrunt;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::Graph;
@@ -53,8 +54,17 @@ pub static ALL: &[&dyn Rule] = &[
     &parse::duplicate_key::DuplicateKey,
     &parse::syntax_error::SyntaxError,
     &parse::unreadable_file::UnreadableFile,
+    &terraform::duplicate_declaration::DuplicateDeclaration,
+    &terraform::missing_required_provider::MissingRequiredProvider,
+    &terraform::module_arguments::ModuleArguments,
     &terraform::module_cycle::ModuleCycle,
+    &terraform::module_source_missing::ModuleSourceMissing,
+    &terraform::templatefile_vars::TemplatefileVars,
+    &terraform::undefined_reference::UndefinedReference,
     &terraform::unused_data_source::UnusedDataSource,
+    &terraform::unused_declaration::UnusedDeclaration,
+    &terragrunt::dependency_path::DependencyPath,
+    &terragrunt::undefined_output::UndefinedOutput,
 ];
 
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
@@ -66,6 +76,44 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 pub fn matches(pattern: &str, id: &str) -> bool {
     let domain = id.split('/').next().unwrap_or(id);
     pattern == id || pattern == domain || pattern.trim_end_matches('/') == domain
+}
+
+/// ` (did you mean `x`?)` for the candidate closest to `name`, if one is close enough.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+/// The same for a path: only siblings count, compared by their last segment.
+pub fn did_you_mean_path<'a>(path: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let siblings: Vec<&str> = candidates
+        .into_iter()
+        .filter(|c| c.rsplit_once('/').map_or("", |(p, _)| p) == parent)
+        .map(|c| c.rsplit('/').next().unwrap_or(c))
+        .collect();
+    let hint = did_you_mean(name, siblings);
+    match hint.is_empty() {
+        true => hint,
+        false => hint.replacen(
+            '`',
+            &format!(
+                "`{}",
+                if parent.is_empty() {
+                    String::new()
+                } else {
+                    format!("{parent}/")
+                }
+            ),
+            1,
+        ),
+    }
 }
 
 /// Rules reported by the parse stage itself; their `check` is empty.

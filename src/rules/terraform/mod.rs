@@ -1,2 +1,9 @@
+pub mod duplicate_declaration;
+pub mod missing_required_provider;
+pub mod module_arguments;
 pub mod module_cycle;
+pub mod module_source_missing;
+pub mod templatefile_vars;
+pub mod undefined_reference;
 pub mod unused_data_source;
+pub mod unused_declaration;

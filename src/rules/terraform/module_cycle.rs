@@ -50,6 +50,9 @@ impl Rule for ModuleCycle {
 
 /// Suggests the fix spec 0001 used: feed the value from a root variable instead of a module output.
 fn help(c: &TfCycle) -> String {
+    if c.module.is_none() {
+        return "Terragrunt cannot order units that wait on each other (`run-all` stops with a cycle error). Move what both need into a unit they can both depend on, or pass the value as an input instead of reading a `dependency`".to_string();
+    }
     // Notes read "`module.a` reads `module.b.out` here".
     let module_read = c.refs.iter().find_map(|s| {
         let parts: Vec<&str> = s.note.split('`').collect();

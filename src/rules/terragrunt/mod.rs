@@ -1,0 +1,2 @@
+pub mod dependency_path;
+pub mod undefined_output;
