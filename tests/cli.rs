@@ -277,6 +277,11 @@ fn config_raises_severity_and_turns_rules_off() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     write(d, "main.tf", b"data \"aws_caller_identity\" \"me\" {}\n");
+    write(
+        d,
+        "versions.tf",
+        b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n",
+    );
     let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
     assert_eq!((code, v["summary"]["warnings"].as_u64()), (0, Some(1)));
     write(
@@ -305,6 +310,11 @@ fn inline_suppression() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     write(d, "main.tf", b"# infralint:ignore[terraform/unused-data-source] read by a policy check elsewhere\ndata \"aws_caller_identity\" \"me\" {}\n");
+    write(
+        d,
+        "versions.tf",
+        b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n",
+    );
     let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
     assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
 }
@@ -377,6 +387,11 @@ fn file_arguments_are_linted_in_their_directory() {
         d,
         "infra/data.tf",
         b"data \"aws_caller_identity\" \"me\" {}\ndata \"aws_region\" \"here\" {}\n",
+    );
+    write(
+        d,
+        "infra/versions.tf",
+        b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n",
     );
     write(
         d,

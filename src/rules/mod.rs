@@ -80,12 +80,14 @@ pub fn matches(pattern: &str, id: &str) -> bool {
 
 /// ` (did you mean `x`?)` for the candidate closest to `name`, if one is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    // A typo is a few edits away; a long shared prefix (`cluster_…`) is not a typo.
+    let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|c| (strsim::levenshtein(name, c), c))
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
         .map(|(_, c)| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default()
 }

@@ -33,6 +33,8 @@ impl Rule for MissingRequiredProvider {
                 }
             }
         }
+        let terragrunt_deployed: BTreeSet<usize> =
+            p.terragrunt.iter().filter_map(|u| u.module).collect();
         for m in (0..p.modules.len()).filter(|&m| p.module_parsed(m)) {
             let files: Vec<usize> = p.modules[m].files.clone();
             let tfs = || files.iter().filter_map(|&f| p.tf(f).map(|t| (f, t)));
@@ -40,6 +42,11 @@ impl Rule for MissingRequiredProvider {
                 .flat_map(|(_, t)| t.required_providers())
                 .map(|a| a.name.as_str())
                 .collect();
+            // A module Terragrunt deploys with no `required_providers` of its own most likely
+            // gets them from a `generate` block at run time.
+            if listed.is_empty() && terragrunt_deployed.contains(&m) {
+                continue;
+            }
             let block = tfs().find_map(|(f, t)| {
                 t.blocks
                     .iter()

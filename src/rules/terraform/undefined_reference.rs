@@ -47,7 +47,7 @@ impl Rule for UndefinedReference {
                     if !seen.insert((e.file, r.span)) {
                         continue;
                     }
-                    let message = match &r.addr {
+                    let (message, label) = match &r.addr {
                         Address::Resource(t, _) if !t.contains('_') => continue,
                         Address::Module(c) if known.contains(&r.addr) => {
                             let (Some(o), Some(call)) =
@@ -63,9 +63,12 @@ impl Rule for UndefinedReference {
                                 continue;
                             }
                             let hint = did_you_mean(o, outputs.iter().map(String::as_str));
-                            format!(
-                                "module `{c}` ({}) has no output `{o}`{hint}",
-                                p.modules[child].dir
+                            (
+                                format!(
+                                    "module `{c}` ({}) has no output `{o}`{hint}",
+                                    p.modules[child].dir
+                                ),
+                                format!("no `output \"{o}\"` in {}", p.modules[child].dir),
                             )
                         }
                         a if known.contains(a) => continue,
@@ -75,20 +78,31 @@ impl Rule for UndefinedReference {
                                 .filter(|k| std::mem::discriminant(*k) == std::mem::discriminant(a))
                                 .map(|k| k.to_string())
                                 .collect::<Vec<_>>();
-                            let what = match a {
-                                Address::Var(_) => "no `variable` block declares",
-                                Address::Local(_) => "no `locals` block defines",
-                                Address::Module(_) => "no `module` block is named",
-                                Address::Data(..) => "no `data` block declares",
-                                _ => "no `resource` block declares",
+                            let block = match a {
+                                Address::Var(n) => format!("no `variable \"{n}\"` block"),
+                                Address::Local(n) => {
+                                    format!("no local `{n}` in any `locals` block")
+                                }
+                                Address::Module(n) => format!("no `module \"{n}\"` block"),
+                                Address::Data(t, n) => format!("no `data \"{t}\" \"{n}\"` block"),
+                                Address::Resource(t, n) => {
+                                    format!("no `resource \"{t}\" \"{n}\"` block")
+                                }
+                                _ => "not declared".to_string(),
                             };
-                            format!(
-                                "`{a}` is not declared: {what} it in this module{}",
-                                did_you_mean(&a.to_string(), same_kind.iter().map(String::as_str))
+                            (
+                                format!(
+                                    "`{a}` is not declared in this module{}",
+                                    did_you_mean(
+                                        &a.to_string(),
+                                        same_kind.iter().map(String::as_str)
+                                    )
+                                ),
+                                block,
                             )
                         }
                     };
-                    out.push(cx.report(&META, e.file, r.span, message).label("undefined").help("declare it, or fix the name; Terraform stops at `terraform validate` with \"Reference to undeclared …\""));
+                    out.push(cx.report(&META, e.file, r.span, message).label(label).help("declare it, or fix the name; `terraform validate` stops here with \"Reference to undeclared …\""));
                 }
             }
         }

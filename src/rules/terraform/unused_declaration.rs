@@ -31,19 +31,21 @@ impl Rule for UnusedDeclaration {
             {
                 continue;
             }
-            let (what, fix) = match addr {
-                Address::Var(_) => (
+            let (what, name, fix) = match addr {
+                Address::Var(n) => (
                     "variable",
+                    n,
                     "remove it (and its values in tfvars and module calls), or use it",
                 ),
-                _ => ("local", "remove it, or use it"),
+                Address::Local(n) => ("local", n, "remove it, or use it"),
+                _ => continue,
             };
             out.push(
                 cx.report(
                     &META,
                     file,
                     e.span,
-                    format!("{what} `{addr}` is never referenced in its module"),
+                    format!("{what} `{name}` is never referenced in its module"),
                 )
                 .label("declared, never read")
                 .help(fix),
