@@ -1,8 +1,10 @@
 //! Terraform template syntax (`${…}`, `%{…}`) masked with same-length filler, so a
 //! `templatefile()` template can be parsed as YAML with every offset unchanged.
 
-/// Returns `text` with each interpolation replaced by `_` and each directive that stands alone
-/// on its line replaced by spaces. `$${` and `%%{` are escapes and stay as they are.
+/// Returns `text` with each interpolation replaced by `_`, and each directive that stands alone
+/// on its line turned into trailing spaces of the line before (its newline included): a blank
+/// line would be over-indented for a block scalar that follows. Byte offsets never move; only
+/// the masked copy's line numbers do, and nothing reads those. `$${` and `%%{` are escapes.
 pub fn mask(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = bytes.to_vec();
@@ -30,15 +32,25 @@ pub fn mask(text: &str) -> String {
             .position(|&b| b == b'\n')
             .map_or(bytes.len(), |p| end + p);
         let alone = c == b'%' && is_blank(&bytes[line_start..i]) && is_blank(&bytes[end..line_end]);
-        let (from, to, fill) = if alone {
-            (line_start, line_end, b' ')
+        if alone {
+            // Join the line before: its newline (and CR) become spaces too.
+            let from = match line_start {
+                0 => 0,
+                1 => 0,
+                n if bytes[n - 2] == b'\r' => n - 2,
+                n => n - 1,
+            };
+            let to = if line_end > end && bytes[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            out[from..to].iter_mut().for_each(|b| *b = b' ');
         } else {
-            (i, end, b'_')
-        };
-        for b in &mut out[from..to] {
-            if *b != b'\n' && *b != b'\r' {
-                *b = fill;
-            }
+            out[i..end]
+                .iter_mut()
+                .filter(|b| **b != b'\n' && **b != b'\r')
+                .for_each(|b| *b = b'_');
         }
         i = end;
     }
@@ -106,7 +118,11 @@ mod tests {
     #[test]
     fn directive_lines_become_blank() {
         let t = "runcmd:\n%{ if x ~}\n  - echo hi\n%{ endif ~}\n";
-        assert_eq!(mask(t), "runcmd:\n          \n  - echo hi\n           \n");
+        assert_eq!(mask(t), "runcmd:           \n  - echo hi            \n");
+        // Before a block scalar's first line, a blank line would be over-indented.
+        let t = "c: |\n%{ for p in ps ~}\n  x\n%{ endfor ~}\n";
+        assert_eq!(mask(t).len(), t.len());
+        assert!(crate::parse::yaml::parse(&mask(t), 0).error.is_none());
     }
 
     #[test]
