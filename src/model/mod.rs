@@ -1,8 +1,10 @@
 //! Stage 3: typed, span-carrying models of everything that was parsed.
 
 pub mod cloudinit;
+pub mod gitops;
 pub mod helm;
 pub mod kubernetes;
+pub mod kustomize;
 pub mod retry;
 pub mod shell;
 pub mod terraform;
@@ -99,6 +101,10 @@ pub struct Project {
     pub template_uses: HashMap<FileId, Option<Vec<(String, Span)>>>,
     pub missing_sources: Vec<MissingSource>,
     pub terragrunt: Vec<terragrunt::TgUnit>,
+    pub kustomizations: Vec<kustomize::Kustomization>,
+    pub flux: Vec<gitops::FluxObject>,
+    pub git_repos: Vec<gitops::GitRepo>,
+    pub bundles: Vec<gitops::Bundle>,
 }
 
 impl Project {
@@ -372,13 +378,18 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         }
     }
     values.sort_by_key(|v| (v.file, v.span.start));
-    project.template_uses = template_uses(project);
-    project.missing_sources = missing_sources(project);
-    project.terragrunt = terragrunt::units(project);
     project.roles = roles;
     project.k8s = k8s;
     project.cloud_init = cloud_init;
     project.values = values;
+    // Models built on the ones above.
+    project.template_uses = template_uses(project);
+    project.missing_sources = missing_sources(project);
+    project.terragrunt = terragrunt::units(project);
+    project.kustomizations = kustomize::kustomizations(project);
+    project.flux = gitops::flux(project);
+    project.git_repos = gitops::git_repos(project);
+    project.bundles = gitops::bundles(project);
 }
 
 fn template_uses(project: &Project) -> HashMap<FileId, Option<Vec<(String, Span)>>> {

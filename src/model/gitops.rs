@@ -1,0 +1,248 @@
+//! Flux CD and Rancher Fleet: what reconciles what, and what each object points at.
+
+use super::kubernetes::K8sObject;
+use super::{join, Project};
+use crate::parse::yaml::YNode;
+use crate::source::{FileId, Span};
+
+/// A reference to another object by kind, name and (optional) namespace.
+#[derive(Clone, Debug)]
+pub struct ObjRef {
+    pub kind: String,
+    pub name: String,
+    /// As written; `None` means the referrer's own namespace.
+    pub namespace: Option<String>,
+    pub span: Span,
+    /// `valuesFrom` entries marked `optional: true` may be absent.
+    pub optional: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FluxKind {
+    Kustomization,
+    HelmRelease,
+}
+
+/// A Flux `Kustomization` or `HelmRelease`.
+#[derive(Clone, Debug)]
+pub struct FluxObject {
+    pub kind: FluxKind,
+    /// Index into `Project::k8s`.
+    pub object: usize,
+    pub file: FileId,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Kustomization `spec.path` and where it is written.
+    pub path: Option<(String, Span)>,
+    /// `spec.sourceRef`, `spec.chart.spec.sourceRef` or `spec.chartRef`.
+    pub source: Option<ObjRef>,
+    pub values_from: Vec<ObjRef>,
+    pub depends_on: Vec<ObjRef>,
+    pub target_namespace: Option<String>,
+    pub creates_namespace: bool,
+}
+
+/// A Fleet `GitRepo`.
+#[derive(Clone, Debug)]
+pub struct GitRepo {
+    pub object: usize,
+    pub file: FileId,
+    pub name: String,
+    pub repo: Option<String>,
+    /// Each path as written and resolved (relative to the repository root).
+    pub paths: Vec<(String, Span)>,
+}
+
+/// A Fleet bundle: a directory with a `fleet.yaml`.
+#[derive(Clone, Debug)]
+pub struct Bundle {
+    pub file: FileId,
+    pub dir: String,
+    /// The `name:` field, when set.
+    pub name: Option<String>,
+    pub labels: Vec<(String, String)>,
+    /// `dependsOn`: a bundle name, or a label selector.
+    pub depends_on: Vec<(Result<String, Vec<(String, String)>>, Span)>,
+    /// `helm.valuesFiles`: as written, resolved, and whether it exists.
+    pub values_files: Vec<(String, Span, Option<String>, bool)>,
+    pub namespaces: Vec<String>,
+}
+
+fn obj_ref(node: &YNode, default_kind: &str) -> Option<ObjRef> {
+    Some(ObjRef {
+        kind: node.str_at(&["kind"]).unwrap_or(default_kind).to_string(),
+        name: node.str_at(&["name"])?.to_string(),
+        namespace: node.str_at(&["namespace"]).map(str::to_string),
+        span: node.span,
+        optional: node
+            .get("optional")
+            .and_then(YNode::as_bool)
+            .unwrap_or(false),
+    })
+}
+
+pub fn flux(p: &Project) -> Vec<FluxObject> {
+    let mut out = Vec::new();
+    for (i, o) in p.k8s.iter().enumerate() {
+        let kind = if o.is("kustomize.toolkit.fluxcd.io", &["Kustomization"]) {
+            FluxKind::Kustomization
+        } else if o.is("helm.toolkit.fluxcd.io", &["HelmRelease"]) {
+            FluxKind::HelmRelease
+        } else {
+            continue;
+        };
+        let Some(name) = o.name.clone() else { continue };
+        let root = p.doc(o);
+        let spec = root.get("spec");
+        let at = |keys: &[&str]| spec.and_then(|s| s.path(keys));
+        let source = match kind {
+            FluxKind::Kustomization => at(&["sourceRef"]).and_then(|n| obj_ref(n, "GitRepository")),
+            FluxKind::HelmRelease => at(&["chart", "spec", "sourceRef"])
+                .and_then(|n| obj_ref(n, "HelmRepository"))
+                .or_else(|| at(&["chartRef"]).and_then(|n| obj_ref(n, "OCIRepository"))),
+        };
+        let list = |key: &str, kind: &str| {
+            at(&[key])
+                .map(YNode::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|n| obj_ref(n, kind))
+                .collect::<Vec<_>>()
+        };
+        let depends_kind = if kind == FluxKind::Kustomization {
+            "Kustomization"
+        } else {
+            "HelmRelease"
+        };
+        out.push(FluxObject {
+            kind,
+            object: i,
+            file: o.file,
+            name,
+            namespace: o.namespace.clone(),
+            path: at(&["path"]).and_then(|n| Some((n.as_str()?.to_string(), n.span))),
+            source,
+            values_from: if kind == FluxKind::HelmRelease {
+                list("valuesFrom", "ConfigMap")
+            } else {
+                Vec::new()
+            },
+            depends_on: list("dependsOn", depends_kind),
+            target_namespace: at(&["targetNamespace"])
+                .and_then(YNode::as_str)
+                .map(str::to_string),
+            creates_namespace: at(&["install", "createNamespace"])
+                .and_then(YNode::as_bool)
+                .unwrap_or(false),
+        });
+    }
+    out
+}
+
+pub fn git_repos(p: &Project) -> Vec<GitRepo> {
+    p.k8s
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is("fleet.cattle.io", &["GitRepo"]))
+        .filter_map(|(i, o)| {
+            let root = p.doc(o);
+            let paths = root
+                .path(&["spec", "paths"])
+                .map(YNode::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|n| Some((n.as_str()?.to_string(), n.span)))
+                .collect();
+            Some(GitRepo {
+                object: i,
+                file: o.file,
+                name: o.name.clone()?,
+                repo: root.str_at(&["spec", "repo"]).map(str::to_string),
+                paths,
+            })
+        })
+        .collect()
+}
+
+pub fn bundles(p: &Project) -> Vec<Bundle> {
+    let mut out = Vec::new();
+    for (file, src) in p.files.iter().enumerate() {
+        if p.roles[file] != super::Role::Fleet {
+            continue;
+        }
+        let _ = src;
+        let Some(root) = p.yaml(file).and_then(|y| y.docs.first()).map(|d| &d.root) else {
+            continue;
+        };
+        let dir = p.dir_of(file).to_string();
+        let pairs = |n: Option<&YNode>| {
+            n.map(YNode::entries)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+                .collect::<Vec<_>>()
+        };
+        let depends_on = root
+            .get("dependsOn")
+            .map(YNode::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(
+                |d| match (d.str_at(&["name"]), d.path(&["selector", "matchLabels"])) {
+                    (Some(name), _) => Some((Ok(name.to_string()), d.span)),
+                    (None, Some(labels)) => Some((Err(pairs(Some(labels))), d.span)),
+                    _ => None,
+                },
+            )
+            .collect();
+        let values_files = root
+            .path(&["helm", "valuesFiles"])
+            .map(YNode::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|n| {
+                let raw = n.as_str()?.to_string();
+                let target = join(&dir, &raw);
+                let exists = target.as_ref().is_none_or(|t| {
+                    p.file_by_rel(t).is_some() || (!p.root.is_file() && p.root.join(t).is_file())
+                });
+                Some((raw, n.span, target, exists))
+            })
+            .collect();
+        let namespaces = ["defaultNamespace", "namespace"]
+            .iter()
+            .filter_map(|k| root.str_at(&[k]).map(str::to_string))
+            .collect();
+        out.push(Bundle {
+            file,
+            dir,
+            name: root.str_at(&["name"]).map(str::to_string),
+            labels: pairs(root.get("labels")),
+            depends_on,
+            values_files,
+            namespaces,
+        });
+    }
+    out
+}
+
+/// Fleet's bundle name for `dir` deployed by GitRepo `repo`: `<repo>-<dir with / as ->`.
+pub fn bundle_name(repo: &str, dir: &str) -> String {
+    let path = dir.trim_matches('/').replace('/', "-");
+    if path.is_empty() {
+        repo.to_string()
+    } else {
+        format!("{repo}-{path}").to_ascii_lowercase()
+    }
+}
+
+/// The object a reference names, if the repository defines it. `from` is the referrer's
+/// namespace; a reference without a namespace looks there (or anywhere, when that is unknown).
+pub fn resolve<'a>(p: &'a Project, r: &ObjRef, from: Option<&str>) -> Option<&'a K8sObject> {
+    let ns = r.namespace.as_deref().or(from);
+    p.k8s.iter().find(|o| {
+        o.kind == r.kind
+            && o.name.as_deref() == Some(r.name.as_str())
+            && (ns.is_none() || o.namespace.is_none() || o.namespace.as_deref() == ns)
+    })
+}
