@@ -25,6 +25,14 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity and summary.
     Rules,
+    /// Print the cross-file reference graph (Terraform, cloud-init templates, GitOps).
+    Graph {
+        /// The directory to read.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: report::graph::GraphFormat,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id such as `terraform/module-cycle`.
@@ -89,6 +97,17 @@ pub fn main() -> i32 {
             }
         },
         Command::Check(args) => check(args),
+        Command::Graph { path, format } => {
+            if !path.exists() {
+                eprintln!("error: {}: no such file or directory", path.display());
+                return 2;
+            }
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let (project, _) = crate::load(&path, threads);
+            let graph = crate::graph::Graph::build(&project);
+            print!("{}", report::graph::render(&project, &graph, format));
+            0
+        }
     }
 }
 

@@ -462,3 +462,26 @@ fn human_output_survives_huge_columns_and_unreadable_files() {
     assert!(text.contains("dup.yaml:1:"), "{text}");
     assert!(text.len() < 20_000, "long lines are not echoed");
 }
+
+#[test]
+fn graph_shows_terraform_templates_and_gitops_together() {
+    let out = infralint(&["graph", "fixtures/demo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["reads", "source", "template", "lists"] {
+        assert!(kinds.contains(&kind), "no `{kind}` edge in {kinds:?}");
+    }
+    let dot = String::from_utf8(infralint(&["graph", "fixtures/demo"]).stdout).unwrap();
+    assert!(dot.starts_with("digraph infralint {") && dot.trim_end().ends_with('}'));
+    let mermaid =
+        String::from_utf8(infralint(&["graph", "fixtures/demo", "--format", "mermaid"]).stdout)
+            .unwrap();
+    assert!(mermaid.starts_with("flowchart LR\n") && mermaid.contains("-->|reads|"));
+    assert_eq!(infralint(&["graph", "no/such/dir"]).status.code(), Some(2));
+}

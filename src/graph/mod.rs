@@ -5,9 +5,10 @@ use crate::model::terraform::Address;
 use crate::model::{join, Project};
 use crate::source::{FileId, Span};
 pub mod dataflow;
+mod gitops;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -42,6 +43,28 @@ pub enum RefKind {
     ModuleSource,
     /// A `templatefile()`/`file()` call.
     Template,
+    /// A kustomization's `resources`, `patches`, `components` or generator file.
+    Kustomize,
+    /// A Flux `sourceRef`/`chartRef`/`valuesFrom`.
+    Source,
+    /// Flux, Fleet or Terragrunt `dependsOn`/`dependency`.
+    DependsOn,
+    /// A Flux Kustomization's `spec.path`, a Fleet GitRepo's `spec.paths`.
+    Applies,
+}
+
+impl RefKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefKind::Terraform => "reads",
+            RefKind::ModuleSource => "source",
+            RefKind::Template => "template",
+            RefKind::Kustomize => "lists",
+            RefKind::Source => "source",
+            RefKind::DependsOn => "depends on",
+            RefKind::Applies => "applies",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -173,22 +196,7 @@ impl Graph {
                 },
             );
         }
-        for obj in &project.k8s {
-            let name = format!(
-                "{}/{}/{}",
-                obj.kind,
-                obj.namespace.as_deref().unwrap_or(""),
-                obj.name.as_deref().unwrap_or("")
-            );
-            graph.g.add_node(Entity {
-                kind: EntityKind::K8sObject,
-                name,
-                file: Some(obj.file),
-                span: obj.span,
-                module: None,
-                addr: None,
-            });
-        }
+        gitops::add(&mut graph, project);
         graph.tf_cycles = dataflow::cycles(project);
         graph.tf_cycles.extend(dataflow::terragrunt_cycles(project));
         graph
@@ -202,6 +210,29 @@ impl Graph {
         self.g
             .node_indices()
             .filter(move |&i| self.g[i].kind == kind)
+    }
+
+    /// Every entity.
+    pub fn all_entities(&self) -> impl Iterator<Item = EntityId> + '_ {
+        self.g.node_indices()
+    }
+
+    /// Every reference, in source order: `(from, to, reference)`.
+    pub fn all_references(&self) -> Vec<(EntityId, EntityId, &Reference)> {
+        let mut out: Vec<_> = (&self.g)
+            .edge_references()
+            .map(|e| (e.source(), e.target(), e.weight()))
+            .collect();
+        out.sort_by_key(|(_, _, r)| (r.file, r.span));
+        out
+    }
+
+    fn add(&mut self, e: Entity) -> EntityId {
+        self.g.add_node(e)
+    }
+
+    fn link(&mut self, from: EntityId, to: EntityId, r: Reference) {
+        self.g.add_edge(from, to, r);
     }
 
     /// Outgoing references, in source order.
@@ -321,4 +352,61 @@ impl Graph {
             .find(|(t, r)| *t == b && r.kind == kind)
             .map(|(_, r)| r)
     }
+}
+
+/// Cycles in a small directed graph given as `(from, to)` edges between `nodes` nodes: one per
+/// strongly connected group, as edge indices in order, starting with the smallest index.
+pub fn edge_cycles(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut g: petgraph::graph::DiGraph<(), usize> = petgraph::graph::DiGraph::new();
+    let ids: Vec<_> = (0..nodes).map(|_| g.add_node(())).collect();
+    for (i, &(a, b)) in edges.iter().enumerate() {
+        g.add_edge(ids[a], ids[b], i);
+    }
+    let mut out = Vec::new();
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        let members: HashSet<_> = scc.iter().copied().collect();
+        let inside: Vec<usize> = (0..edges.len())
+            .filter(|&i| members.contains(&ids[edges[i].0]) && members.contains(&ids[edges[i].1]))
+            .collect();
+        let Some(&first) = inside.first() else {
+            continue;
+        };
+        if scc.len() == 1 && edges[first].0 != edges[first].1 {
+            continue;
+        }
+        // Walk from the first edge back to its start, shortest way.
+        let (start, mut path) = (edges[first].0, vec![first]);
+        let mut prev: HashMap<usize, usize> = HashMap::new();
+        let mut queue = VecDeque::from([edges[first].1]);
+        let mut seen = HashSet::from([edges[first].1]);
+        let mut found = edges[first].1 == start;
+        while let Some(n) = queue.pop_front().filter(|_| !found) {
+            for &e in inside.iter().filter(|&&e| edges[e].0 == n) {
+                let t = edges[e].1;
+                if seen.insert(t) || t == start {
+                    prev.insert(t, e);
+                    if t == start {
+                        found = true;
+                        break;
+                    }
+                    queue.push_back(t);
+                }
+            }
+        }
+        if !found {
+            continue;
+        }
+        let mut back = Vec::new();
+        let mut cur = start;
+        while cur != edges[first].1 {
+            let e = prev[&cur];
+            back.push(e);
+            cur = edges[e].0;
+        }
+        back.reverse();
+        path.extend(back);
+        out.push(path);
+    }
+    out.sort();
+    out
 }

@@ -44,6 +44,8 @@ pub struct Kustomization {
     /// Uses generators, transformers or Helm inflation, which may list files produced at build
     /// time.
     pub plugins: bool,
+    /// `(kind, name)` of the ConfigMaps and Secrets its generators produce.
+    pub generated: Vec<(&'static str, String)>,
 }
 
 pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -118,7 +120,7 @@ pub fn kustomizations(p: &Project) -> Vec<Kustomization> {
                 };
                 let target = (!is_remote(path)).then(|| join(&dir, path)).flatten();
                 let (exists, is_dir) = match &target {
-                    Some(t) => exists(p, t),
+                    Some(t) => p.exists(t),
                     None => (true, false),
                 };
                 Some(Entry {
@@ -140,29 +142,24 @@ pub fn kustomizations(p: &Project) -> Vec<Kustomization> {
         ]
         .iter()
         .any(|k| root.get(k).is_some());
+        let mut generated = Vec::new();
+        for (key, kind) in [
+            ("configMapGenerator", "ConfigMap"),
+            ("secretGenerator", "Secret"),
+        ] {
+            generated.extend(
+                list(key)
+                    .iter()
+                    .filter_map(|g| Some((kind, g.str_at(&["name"])?.to_string()))),
+            );
+        }
         out.push(Kustomization {
             file,
             dir,
             entries,
             plugins,
+            generated,
         });
     }
     out
-}
-
-/// Whether `rel` exists, and is a directory: from what was discovered, else from the disk (the
-/// walk skips ignored and non-YAML files).
-fn exists(p: &Project, rel: &str) -> (bool, bool) {
-    if p.file_by_rel(rel).is_some() {
-        return (true, false);
-    }
-    let prefix = format!("{rel}/");
-    if p.files.iter().any(|f| f.rel.starts_with(&prefix)) {
-        return (true, true);
-    }
-    if p.root.is_file() {
-        return (true, false);
-    }
-    let abs = p.root.join(rel);
-    (abs.exists(), abs.is_dir())
 }

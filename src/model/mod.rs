@@ -190,6 +190,24 @@ impl Project {
         out
     }
 
+    /// Whether `rel` exists, and is a directory: from what was discovered, else from the disk
+    /// (the walk skips ignored and non-YAML files).
+    pub fn exists(&self, rel: &str) -> (bool, bool) {
+        let rel = rel.trim_end_matches('/');
+        if self.file_by_rel(rel).is_some() {
+            return (true, false);
+        }
+        let prefix = format!("{rel}/");
+        if rel.is_empty() || self.files.iter().any(|f| f.rel.starts_with(&prefix)) {
+            return (true, true);
+        }
+        if self.root.is_file() {
+            return (true, false);
+        }
+        let abs = self.root.join(rel);
+        (abs.exists(), abs.is_dir())
+    }
+
     /// The module a local `source` of module call `block` in module `m` points at, if parsed.
     pub fn local_child(&self, m: usize, block: &terraform::TfBlock) -> Option<usize> {
         let source = block.attr("source")?.literal.as_deref()?;

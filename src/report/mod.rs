@@ -1,5 +1,6 @@
 //! Stage 6: output. Line and column are computed here and nowhere else.
 
+pub mod graph;
 pub mod human;
 pub mod json;
 

@@ -3,8 +3,11 @@
 //! adding its file and one line to `ALL`.
 
 pub mod cloud_init;
+pub mod fleet;
+pub mod flux;
 pub mod helm;
 pub mod ingress_nginx;
+pub mod kustomize;
 pub mod parse;
 pub mod terraform;
 pub mod terragrunt;
@@ -49,8 +52,18 @@ impl Context<'_> {
 /// Every rule, in id order.
 pub static ALL: &[&dyn Rule] = &[
     &cloud_init::secret_fetch_retry::SecretFetchRetry,
+    &fleet::depends_on::DependsOn,
+    &fleet::gitrepo_path::GitrepoPath,
+    &fleet::self_managed::SelfManaged,
+    &fleet::values_file::ValuesFile,
+    &flux::depends_on::DependsOn,
+    &flux::depends_on_cycle::DependsOnCycle,
+    &flux::kustomization_path::KustomizationPath,
+    &flux::source_ref::SourceRef,
     &helm::values_drift::ValuesDrift,
     &ingress_nginx::publish_status_address::PublishStatusAddress,
+    &kustomize::missing_resource::MissingResource,
+    &kustomize::unlisted_file::UnlistedFile,
     &parse::duplicate_key::DuplicateKey,
     &parse::syntax_error::SyntaxError,
     &parse::unreadable_file::UnreadableFile,

@@ -1,0 +1,4 @@
+pub mod depends_on;
+pub mod gitrepo_path;
+pub mod self_managed;
+pub mod values_file;

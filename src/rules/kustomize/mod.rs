@@ -1,0 +1,2 @@
+pub mod missing_resource;
+pub mod unlisted_file;
