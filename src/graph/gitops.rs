@@ -2,7 +2,7 @@
 //! Terragrunt unit waits for which.
 
 use super::{Entity, EntityId, EntityKind, Graph, RefKind, Reference};
-use crate::model::gitops::{bundle_name, resolve};
+use crate::model::gitops::{bundle_name, resolve, BundleDep};
 use crate::model::kustomize::FILE_NAMES;
 use crate::model::{join, Project};
 use std::collections::HashMap;
@@ -136,7 +136,7 @@ pub(super) fn add(graph: &mut Graph, p: &Project) {
     }
     for b in &p.bundles {
         for (dep, span) in &b.depends_on {
-            if let (Ok(name), Some(from)) = (dep, graph.file(b.file)) {
+            if let (BundleDep::Name(name), Some(from)) = (dep, graph.file(b.file)) {
                 if let Some(&to) = bundles.get(name) {
                     graph.link(
                         from,

@@ -53,6 +53,13 @@ pub struct GitRepo {
     pub paths: Vec<(String, Span)>,
 }
 
+/// A `dependsOn` entry of a fleet.yaml.
+#[derive(Clone, Debug)]
+pub enum BundleDep {
+    Name(String),
+    Selector(Vec<(String, String)>),
+}
+
 /// A Fleet bundle: a directory with a `fleet.yaml`.
 #[derive(Clone, Debug)]
 pub struct Bundle {
@@ -61,8 +68,7 @@ pub struct Bundle {
     /// The `name:` field, when set.
     pub name: Option<String>,
     pub labels: Vec<(String, String)>,
-    /// `dependsOn`: a bundle name, or a label selector.
-    pub depends_on: Vec<(Result<String, Vec<(String, String)>>, Span)>,
+    pub depends_on: Vec<(BundleDep, Span)>,
     /// `helm.valuesFiles`: as written, resolved, and whether it exists.
     pub values_files: Vec<(String, Span, Option<String>, bool)>,
     pub namespaces: Vec<String>,
@@ -189,8 +195,10 @@ pub fn bundles(p: &Project) -> Vec<Bundle> {
             .iter()
             .filter_map(
                 |d| match (d.str_at(&["name"]), d.path(&["selector", "matchLabels"])) {
-                    (Some(name), _) => Some((Ok(name.to_string()), d.span)),
-                    (None, Some(labels)) => Some((Err(pairs(Some(labels))), d.span)),
+                    (Some(name), _) => Some((BundleDep::Name(name.to_string()), d.span)),
+                    (None, Some(labels)) => {
+                        Some((BundleDep::Selector(pairs(Some(labels))), d.span))
+                    }
                     _ => None,
                 },
             )

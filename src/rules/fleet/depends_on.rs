@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::gitops::bundle_name;
+use crate::model::gitops::{bundle_name, BundleDep};
 use crate::model::join;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 
@@ -47,7 +47,7 @@ impl Rule for DependsOn {
         for b in &p.bundles {
             for (dep, span) in &b.depends_on {
                 // Selectors match labels Fleet may add beyond fleet.yaml's: not judged.
-                let Ok(name) = dep else { continue };
+                let BundleDep::Name(name) = dep else { continue };
                 // Fleet shortens names over 63 characters with a hash suffix.
                 if produced.iter().any(|(n, _)| {
                     n == name || (n.len() > 63 && name.len() >= 40 && n.starts_with(&name[..40]))

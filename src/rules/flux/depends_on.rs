@@ -46,12 +46,7 @@ impl Rule for DependsOn {
 }
 
 /// The Flux object a dependsOn entry names (`ns` unknown matches any namespace).
-pub fn target<'a>(
-    cx: &'a Context<'_>,
-    kind: FluxKind,
-    name: &str,
-    ns: Option<&str>,
-) -> Option<usize> {
+pub fn target(cx: &Context<'_>, kind: FluxKind, name: &str, ns: Option<&str>) -> Option<usize> {
     cx.project.flux.iter().position(|o| {
         o.kind == kind
             && o.name == name
