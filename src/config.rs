@@ -31,6 +31,16 @@ pub struct Config {
     /// Rule id or domain → level. The most specific key wins.
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
+    #[serde(default)]
+    pub k8s: K8sConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct K8sConfig {
+    /// Namespaces created outside the repository (by hand, by another tool).
+    #[serde(default)]
+    pub known_namespaces: Vec<String>,
 }
 
 impl Config {

@@ -58,6 +58,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     let cx = rules::Context {
         project: &project,
         graph: &graph,
+        config: &options.config,
     };
     let mut diagnostics: Vec<Diagnostic> = rules::ALL
         .par_iter()
@@ -215,6 +216,7 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         flux: Vec::new(),
         git_repos: Vec::new(),
         bundles: Vec::new(),
+        owners: Vec::new(),
         parsed,
         modules: Vec::new(),
         k8s: Vec::new(),

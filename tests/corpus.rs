@@ -2,12 +2,18 @@
 //! finding at all, and a copy with planted defects whose findings are listed in EXPECTED.txt.
 
 use infralint::{lint, Options};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-fn corpus(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/corpus")
-        .join(name)
+fn corpora() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("EXPECTED.txt").is_file())
+        .collect();
+    out.sort();
+    out
 }
 
 fn findings(dir: &Path) -> Vec<String> {
@@ -22,25 +28,31 @@ fn findings(dir: &Path) -> Vec<String> {
 }
 
 #[test]
-fn platform_clean_twin_has_no_findings() {
-    let found = findings(&corpus("platform/clean"));
-    assert!(
-        found.is_empty(),
-        "false positives on the clean twin:\n{}",
-        found.join("\n")
-    );
+fn clean_twins_have_no_findings() {
+    assert!(corpora().len() >= 3);
+    for corpus in corpora() {
+        let found = findings(&corpus.join("clean"));
+        assert!(
+            found.is_empty(),
+            "false positives on {}:\n{}",
+            corpus.display(),
+            found.join("\n")
+        );
+    }
 }
 
 #[test]
-fn platform_defects_are_all_found_and_nothing_else() {
-    let expected = std::fs::read_to_string(corpus("platform/EXPECTED.txt")).unwrap();
-    let mut expected: Vec<&str> = expected
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
-    expected.sort();
-    let mut found = findings(&corpus("platform/defects"));
-    found.sort();
-    assert_eq!(found, expected);
+fn planted_defects_are_all_found_and_nothing_else() {
+    for corpus in corpora() {
+        let expected = std::fs::read_to_string(corpus.join("EXPECTED.txt")).unwrap();
+        let mut expected: Vec<&str> = expected
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        expected.sort();
+        let mut found = findings(&corpus.join("defects"));
+        found.sort();
+        assert_eq!(found, expected, "{}", corpus.display());
+    }
 }

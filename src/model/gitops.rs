@@ -254,3 +254,138 @@ pub fn resolve<'a>(p: &'a Project, r: &ObjRef, from: Option<&str>) -> Option<&'a
             && (ns.is_none() || o.namespace.is_none() || o.namespace.as_deref() == ns)
     })
 }
+
+/// Who applies a manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// Index into `Project::flux`.
+    Flux(usize),
+    /// Index into `Project::bundles`.
+    Fleet(usize),
+    /// A kustomization no other kustomization lists (index into `Project::kustomizations`).
+    Kustomize(usize),
+}
+
+/// Files a kustomization applies: its resources and components, through listed directories'
+/// kustomizations (patches and generator inputs are not applied as they are).
+pub fn reachable(p: &Project, k: usize) -> Vec<FileId> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::from([k]);
+    let mut stack = vec![k];
+    while let Some(k) = stack.pop() {
+        for e in p.kustomizations[k].entries.iter().filter(|e| {
+            matches!(
+                e.kind,
+                crate::model::kustomize::EntryKind::Resource
+                    | crate::model::kustomize::EntryKind::Component
+            )
+        }) {
+            let Some(target) = &e.target else { continue };
+            if let Some(f) = p.file_by_rel(target) {
+                out.push(f);
+            } else if let Some(sub) = p.kustomizations.iter().position(|x| x.dir == *target) {
+                if seen.insert(sub) {
+                    stack.push(sub);
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// What a directory applies when Flux or Fleet points at it: its kustomization's files if it
+/// has one, else every manifest below it (directories with their own kustomization, or with a
+/// fleet.yaml when `stop_at_bundles`, contribute what they reach instead).
+fn applied(p: &Project, dir: &str, stop_at_bundles: bool) -> Vec<FileId> {
+    let kust_of = |d: &str| p.kustomizations.iter().position(|k| k.dir == d);
+    if let Some(k) = kust_of(dir) {
+        return reachable(p, k);
+    }
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut out = Vec::new();
+    for (f, src) in p.files.iter().enumerate() {
+        if !src.rel.starts_with(&prefix) || p.roles[f] != super::Role::Kubernetes {
+            continue;
+        }
+        // The topmost directory between `dir` and the file that has a kustomization decides.
+        let rest = &src.rel[prefix.len()..];
+        let parts: Vec<&str> = rest.split('/').collect();
+        let mut decided = false;
+        for i in 1..parts.len() {
+            let sub = format!("{prefix}{}", parts[..i].join("/"));
+            if stop_at_bundles && p.bundles.iter().any(|b| b.dir == sub) {
+                decided = true;
+                break;
+            }
+            if let Some(k) = kust_of(&sub) {
+                decided = true;
+                if reachable(p, k).contains(&f) {
+                    out.push(f);
+                }
+                break;
+            }
+        }
+        if !decided {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// For each file, who applies it.
+pub fn owners(p: &Project) -> Vec<Vec<Owner>> {
+    let mut out = vec![Vec::new(); p.files.len()];
+    for (i, f) in p
+        .flux
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind == FluxKind::Kustomization)
+    {
+        // Only paths in this repository (the bootstrap source) are known.
+        let here = f.source.as_ref().is_some_and(|s| s.kind == "GitRepository");
+        let Some(dir) = f
+            .path
+            .as_ref()
+            .filter(|_| here)
+            .and_then(|(path, _)| join("", path))
+        else {
+            continue;
+        };
+        for file in applied(p, &dir, false) {
+            out[file].push(Owner::Flux(i));
+        }
+    }
+    for (i, b) in p.bundles.iter().enumerate() {
+        for file in applied(p, &b.dir, true) {
+            out[file].push(Owner::Fleet(i));
+        }
+    }
+    let listed: std::collections::HashSet<&str> = p
+        .kustomizations
+        .iter()
+        .flat_map(|k| &k.entries)
+        .filter(|e| e.is_dir)
+        .filter_map(|e| e.target.as_deref())
+        .collect();
+    for (i, _) in p
+        .kustomizations
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| !listed.contains(k.dir.as_str()))
+    {
+        for file in reachable(p, i) {
+            out[file].push(Owner::Kustomize(i));
+        }
+    }
+    for o in &mut out {
+        o.sort();
+        o.dedup();
+    }
+    out
+}

@@ -46,6 +46,8 @@ pub struct Kustomization {
     pub plugins: bool,
     /// `(kind, name)` of the ConfigMaps and Secrets its generators produce.
     pub generated: Vec<(&'static str, String)>,
+    /// The `namespace:` it sets on everything it lists.
+    pub namespace: Option<String>,
 }
 
 pub const FILE_NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -153,12 +155,14 @@ pub fn kustomizations(p: &Project) -> Vec<Kustomization> {
                     .filter_map(|g| Some((kind, g.str_at(&["name"])?.to_string()))),
             );
         }
+        let namespace = root.str_at(&["namespace"]).map(str::to_string);
         out.push(Kustomization {
             file,
             dir,
             entries,
             plugins,
             generated,
+            namespace,
         });
     }
     out

@@ -105,6 +105,9 @@ pub struct Project {
     pub flux: Vec<gitops::FluxObject>,
     pub git_repos: Vec<gitops::GitRepo>,
     pub bundles: Vec<gitops::Bundle>,
+    /// For each file, the Flux Kustomizations, Fleet bundles and top-level kustomizations that
+    /// apply it.
+    pub owners: Vec<Vec<gitops::Owner>>,
 }
 
 impl Project {
@@ -408,6 +411,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     project.flux = gitops::flux(project);
     project.git_repos = gitops::git_repos(project);
     project.bundles = gitops::bundles(project);
+    project.owners = gitops::owners(project);
 }
 
 fn template_uses(project: &Project) -> HashMap<FileId, Option<Vec<(String, Span)>>> {

@@ -7,6 +7,7 @@ pub mod fleet;
 pub mod flux;
 pub mod helm;
 pub mod ingress_nginx;
+pub mod k8s;
 pub mod kustomize;
 pub mod parse;
 pub mod terraform;
@@ -34,6 +35,7 @@ pub trait Rule: Sync {
 pub struct Context<'a> {
     pub project: &'a Project,
     pub graph: &'a Graph,
+    pub config: &'a crate::config::Config,
 }
 
 impl Context<'_> {
@@ -62,6 +64,9 @@ pub static ALL: &[&dyn Rule] = &[
     &flux::source_ref::SourceRef,
     &helm::values_drift::ValuesDrift,
     &ingress_nginx::publish_status_address::PublishStatusAddress,
+    &k8s::dangling_reference::DanglingReference,
+    &k8s::duplicate_object::DuplicateObject,
+    &k8s::namespace_not_declared::NamespaceNotDeclared,
     &kustomize::missing_resource::MissingResource,
     &kustomize::unlisted_file::UnlistedFile,
     &parse::duplicate_key::DuplicateKey,
@@ -94,7 +99,7 @@ pub fn matches(pattern: &str, id: &str) -> bool {
 /// ` (did you mean `x`?)` for the candidate closest to `name`, if one is close enough.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     // A typo is a few edits away; a long shared prefix (`cluster_…`) is not a typo.
-    let limit = (name.chars().count() / 3).max(1);
+    let limit = (name.chars().count() / 3).clamp(1, 4);
     candidates
         .into_iter()
         .filter(|c| *c != name)

@@ -54,7 +54,23 @@ impl Rule for DependsOn {
                 }) {
                     continue;
                 }
-                let hint = did_you_mean(name, produced.iter().map(|(n, _)| n.as_str()));
+                // Never suggest the bundle itself.
+                let own: Vec<String> = p
+                    .git_repos
+                    .iter()
+                    .map(|g| {
+                        b.name
+                            .clone()
+                            .unwrap_or_else(|| bundle_name(&g.name, &b.dir))
+                    })
+                    .collect();
+                let hint = did_you_mean(
+                    name,
+                    produced
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .filter(|n| !own.iter().any(|o| o == n)),
+                );
                 out.push(cx.report(&META, b.file, *span, format!("dependsOn names bundle `{name}`, which no GitRepo produces{hint}")).label("never resolves").help("Fleet waits for it forever and never deploys this bundle; bundle names are `<GitRepo name>-<path with / as ->`, or the `name:` set in its fleet.yaml"));
             }
         }
