@@ -27,12 +27,16 @@ pub fn kind_of(path: &Path) -> Option<FileKind> {
     if name == "terragrunt.hcl" {
         return Some(FileKind::Terragrunt);
     }
-    if name.ends_with(".tf.json") {
+    if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {
         return Some(FileKind::TerraformJson);
+    }
+    if name == "Kustomization" {
+        return Some(FileKind::Yaml);
     }
     let ext = path.extension()?.to_str()?;
     match ext {
-        "tf" => Some(FileKind::Terraform),
+        // OpenTofu reads `.tofu` files as module files too.
+        "tf" | "tofu" => Some(FileKind::Terraform),
         "tfvars" => Some(FileKind::Tfvars),
         "yaml" | "yml" if !in_helm_templates(path) => Some(FileKind::Yaml),
         _ => None,

@@ -272,6 +272,26 @@ struct Links {
 /// (`*.tftpl`, `*.sh`) when they are user-data or YAML.
 fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
     let mut out = Links::default();
+    // Module directories some call points at. The others are roots, where Terraform runs and
+    // so where a bare relative path is resolved.
+    let mut called = std::collections::HashSet::new();
+    for (id, p) in parsed.iter().enumerate() {
+        let Parsed::Terraform(tf) = p else { continue };
+        let dir = files.sources[id]
+            .rel
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d);
+        for b in tf.blocks.iter().filter(|b| b.ident == "module") {
+            if let Some(target) = b
+                .attr("source")
+                .and_then(|s| s.literal.as_deref())
+                .filter(|s| s.starts_with('.'))
+                .and_then(|s| join(dir, s))
+            {
+                called.insert(target);
+            }
+        }
+    }
     for (id, p) in parsed.iter().enumerate() {
         let Parsed::Terraform(tf) = p else { continue };
         let dir = files.sources[id]
@@ -291,7 +311,8 @@ fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
                     if root.is_file() || hidden {
                         continue;
                     }
-                    if !abs.exists() {
+                    // A bare relative path is resolved where Terraform runs: unknown here.
+                    if !abs.exists() && (call.module_relative || !called.contains(&dir)) {
                         out.missing.push(model::MissingFile {
                             from: id,
                             span: call.path_span,

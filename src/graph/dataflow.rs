@@ -318,7 +318,9 @@ fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
             n.strip_prefix("module.")
                 .is_some_and(|c| f.opaque.contains(c))
         });
-        if explained || opaque {
+        // The fragile shape is module calls reading each other's outputs, nothing else.
+        let only_modules = names.iter().all(|n| n.starts_with("module."));
+        if explained || opaque || !only_modules {
             continue;
         }
         if let Some(path) = owner_cycle(f, &names) {

@@ -159,11 +159,13 @@ impl Graph {
                         None => {}
                     }
                 }
-                if let Some(source) = e
-                    .block
-                    .attr("source")
-                    .filter(|_| matches!(e.addr, Address::Module(_)))
-                {
+                // Only module calls have a source (and a locals block may hold thousands of attributes).
+                let source = if matches!(e.addr, Address::Module(_)) {
+                    e.block.attr("source")
+                } else {
+                    None
+                };
+                if let Some(source) = source {
                     let dir = project.modules[m].dir.as_str();
                     let target = source
                         .literal

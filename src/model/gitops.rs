@@ -72,6 +72,8 @@ pub struct Bundle {
     /// `helm.valuesFiles`: as written, resolved, and whether it exists.
     pub values_files: Vec<(String, Span, Option<String>, bool)>,
     pub namespaces: Vec<String>,
+    /// Deploys a Helm chart (`helm.chart`), whose resources the repository never shows.
+    pub helm: bool,
 }
 
 fn obj_ref(node: &YNode, default_kind: &str) -> Option<ObjRef> {
@@ -229,6 +231,7 @@ pub fn bundles(p: &Project) -> Vec<Bundle> {
             depends_on,
             values_files,
             namespaces,
+            helm: root.path(&["helm", "chart"]).is_some(),
         });
     }
     out

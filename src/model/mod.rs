@@ -138,10 +138,13 @@ impl Project {
     }
 
     /// Everything a module declares: blocks, and each local separately.
+    /// Override files come last, so the base declaration of an address comes first.
     pub fn entities(&self, module: usize) -> Vec<TfEntity<'_>> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for &file in &self.modules[module].files {
+        let mut files = self.modules[module].files.clone();
+        files.sort_by_key(|&f| terraform::is_override(&self.files[f].rel));
+        for file in files {
             for block in self
                 .tf(file)
                 .map(|f| f.blocks.as_slice())
@@ -237,10 +240,17 @@ impl Project {
 
     /// Whether every file of the module parsed (a missing file may hold the references).
     pub fn module_parsed(&self, module: usize) -> bool {
-        self.modules[module]
-            .files
+        // Terragrunt copies a unit directory's own `.tf` files into the module it deploys:
+        // such a directory is half a module.
+        let overlay = self
+            .terragrunt
             .iter()
-            .all(|&f| self.tf(f).is_some())
+            .any(|u| u.has_source && u.dir == self.modules[module].dir);
+        !overlay
+            && self.modules[module]
+                .files
+                .iter()
+                .all(|&f| self.tf(f).is_some())
     }
 
     pub fn dir_of(&self, file: FileId) -> &str {
@@ -301,7 +311,12 @@ pub fn is_cloud_config(text: &str) -> bool {
 pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
     for (id, kind) in project.kinds.iter().enumerate() {
-        if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) {
+        // OpenTofu reads `x.tofu` instead of `x.tf` when both exist.
+        let rel = &project.files[id].rel;
+        let shadowed = rel
+            .strip_suffix(".tf")
+            .is_some_and(|stem| project.file_by_rel(&format!("{stem}.tofu")).is_some());
+        if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) && !shadowed {
             modules
                 .entry(project.dir_of(id).to_string())
                 .or_default()
@@ -438,8 +453,10 @@ fn missing_sources(project: &Project) -> Vec<MissingSource> {
     let mut out = Vec::new();
     for (m, module) in project.modules.iter().enumerate() {
         for e in project.entities(m) {
-            let (terraform::Address::Module(_), Some(source)) = (&e.addr, e.block.attr("source"))
-            else {
+            let terraform::Address::Module(_) = &e.addr else {
+                continue;
+            };
+            let Some(source) = e.block.attr("source") else {
                 continue;
             };
             let Some(path) = source
@@ -458,8 +475,10 @@ fn missing_sources(project: &Project) -> Vec<MissingSource> {
             let abs = project.root.join(&dir);
             let has_tf = std::fs::read_dir(&abs)
                 .map(|rd| {
-                    rd.filter_map(Result::ok)
-                        .any(|e| e.file_name().to_string_lossy().ends_with(".tf"))
+                    rd.filter_map(Result::ok).any(|e| {
+                        e.file_name().to_string_lossy().ends_with(".tf")
+                            || e.file_name().to_string_lossy().ends_with(".tofu")
+                    })
                 })
                 .unwrap_or(false);
             if !has_tf {

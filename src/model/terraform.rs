@@ -46,6 +46,9 @@ pub struct FileCall {
     pub path_span: Span,
     /// The path relative to the module directory, when it is static.
     pub path: Option<String>,
+    /// The path starts with `${path.module}`. Other relative paths are resolved against the
+    /// directory Terraform runs in, which is the module's only for a root module.
+    pub module_relative: bool,
     /// The top-level attribute the call sits in (`custom_data`, `user_data`, a local's name...).
     pub attr: String,
     /// The `templatefile()` variables map.
@@ -157,4 +160,14 @@ pub struct TfEntity<'a> {
     pub header: Span,
     pub refs: &'a [TfRef],
     pub block: &'a TfBlock,
+}
+
+/// Terraform override files (`override.tf`, `*_override.tf`) merge into the blocks they repeat.
+pub fn is_override(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name
+        .strip_suffix(".tf")
+        .or_else(|| name.strip_suffix(".tofu"))
+        .unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
 }

@@ -20,6 +20,8 @@ pub const ROOT: &str = "\u{0}root/";
 pub struct TgDep {
     pub name: Option<String>,
     pub path: TgPath,
+    /// `enabled = <expression>`: the dependency may be switched off.
+    pub maybe_disabled: bool,
 }
 
 /// `dependency.<dep>.outputs.<output>`.
@@ -34,9 +36,11 @@ pub struct TgRead {
 #[derive(Clone, Debug, Default)]
 pub struct TgFile {
     pub deps: Vec<TgDep>,
-    /// `terraform { source = … }`, unless it is remote.
+    /// `terraform { source = … }` (`raw` is `None` when it is remote).
     pub source: Option<TgPath>,
     pub reads: Vec<TgRead>,
+    /// Has `generate` blocks that write `output` blocks into the module.
+    pub generates: bool,
 }
 
 /// A dependency resolved against the tree.
@@ -57,19 +61,46 @@ pub struct TgUnit {
     pub edges: Vec<TgEdge>,
     /// The local Terraform module the unit deploys (index into `Project::modules`).
     pub module: Option<usize>,
+    /// Deploys a `terraform { source }` (local or remote), into which Terragrunt copies the
+    /// unit directory's own `.tf` files.
+    pub has_source: bool,
+    pub generates: bool,
     pub reads: Vec<TgRead>,
 }
 
-fn resolve(dir: &str, path: &TgPath) -> Option<String> {
+/// The linted root's place inside its git repository (`get_repo_root()` means the top level).
+fn repo_prefix(p: &Project) -> Option<String> {
+    let root = p.root.canonicalize().ok()?;
+    let top = root.ancestors().find(|a| a.join(".git").exists())?;
+    let rel = root.strip_prefix(top).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+fn resolve(p: &Project, dir: &str, path: &TgPath, prefix: Option<&str>) -> Option<String> {
     let raw = path.raw.as_deref()?;
-    match raw.strip_prefix(ROOT) {
-        Some(rest) => join("", rest),
-        None => join(dir, raw),
+    let Some(rest) = raw.strip_prefix(ROOT) else {
+        return join(dir, raw);
+    };
+    let from_top = join("", rest)?;
+    match prefix.unwrap_or("") {
+        "" => Some(from_top),
+        pre => match from_top.strip_prefix(&format!("{pre}/")) {
+            Some(inside) => Some(inside.to_string()),
+            // Outside the linted directory; unless the linted directory is itself laid out
+            // like the repository (it exists there), the target is not in view.
+            None => p.exists(&from_top).0.then_some(from_top),
+        },
     }
 }
 
 pub fn units(p: &Project) -> Vec<TgUnit> {
     let mut out = Vec::new();
+    let prefix = repo_prefix(p);
     for (file, parsed) in p.parsed.iter().enumerate() {
         let Parsed::Terragrunt(tg) = parsed else {
             continue;
@@ -79,11 +110,29 @@ pub fn units(p: &Project) -> Vec<TgUnit> {
             .deps
             .iter()
             .filter_map(|d| {
-                let target = resolve(&dir, &d.path)?;
-                let unit_file = join(&target, "terragrunt.hcl")?;
-                // An ignored directory is not a missing one: ask the disk as well.
-                let exists = p.file_by_rel(&unit_file).is_some()
-                    || (!p.root.is_file() && p.root.join(&unit_file).is_file());
+                let mut target = resolve(p, &dir, &d.path, prefix.as_deref())?;
+                // `config_path` may name the unit's file itself.
+                let named_file = target.ends_with(".hcl") || target.ends_with(".json");
+                let candidates: Vec<String> = if named_file {
+                    vec![target.clone()]
+                } else {
+                    vec![
+                        join(&target, "terragrunt.hcl")?,
+                        join(&target, "terragrunt.hcl.json")?,
+                    ]
+                };
+                if named_file {
+                    target = target
+                        .rsplit_once('/')
+                        .map_or(String::new(), |(d, _)| d.to_string());
+                }
+                // An ignored directory is not a missing one: ask the disk as well. A dependency
+                // that may be disabled needs no target at all.
+                let exists = d.maybe_disabled
+                    || candidates.iter().any(|c| {
+                        p.file_by_rel(c).is_some()
+                            || (!p.root.is_file() && p.root.join(c).is_file())
+                    });
                 Some(TgEdge {
                     name: d.name.clone(),
                     target,
@@ -95,13 +144,15 @@ pub fn units(p: &Project) -> Vec<TgUnit> {
         let module = tg
             .source
             .as_ref()
-            .and_then(|s| resolve(&dir, s))
+            .and_then(|s| resolve(p, &dir, s, prefix.as_deref()))
             .and_then(|m| p.module_of(&m));
         out.push(TgUnit {
             file,
             dir,
             edges,
             module,
+            has_source: tg.source.is_some(),
+            generates: tg.generates,
             reads: tg.reads.clone(),
         });
     }

@@ -79,9 +79,10 @@ fn lower_block(block: &Block) -> TfBlock {
         match structure {
             Structure::Attribute(attr) => {
                 let mut c = Collector::new(attr.key.as_str());
-                // `moved`/`removed` name an address that no longer exists.
-                let old_address = matches!(out.ident.as_str(), "moved" | "removed")
-                    && attr.key.as_str() == "from";
+                // `moved`, `removed` and `import` name addresses (old, new, or inside modules),
+                // not values to read.
+                let old_address = matches!(out.ident.as_str(), "moved" | "removed" | "import")
+                    && matches!(attr.key.as_str(), "from" | "to");
                 if !old_address {
                     c.visit_expr(&attr.value);
                 }
@@ -202,6 +203,18 @@ impl Visit for Collector {
         self.bound.truncate(before);
     }
 
+    // `%{ for x in coll }` in a string or heredoc: hcl-edit's walk skips `coll`, and `x`
+    // binds only the body.
+    fn visit_for_template_expr(&mut self, node: &hcl_edit::template::ForTemplateExpr) {
+        self.visit_expr(&node.collection_expr);
+        let before = self.bound.len();
+        self.bound
+            .extend(node.key_var.iter().map(|k| k.as_str().to_string()));
+        self.bound.push(node.value_var.as_str().to_string());
+        self.visit_template(&node.template);
+        self.bound.truncate(before);
+    }
+
     fn visit_func_call(&mut self, node: &FuncCall) {
         let name = node.name.name.as_str();
         if node.name.namespace.is_empty() && (name == "templatefile" || name == "file") {
@@ -230,6 +243,7 @@ impl Visit for Collector {
                     span: span_of(node),
                     path_span: span_of(path_expr),
                     path: static_path(path_expr),
+                    module_relative: starts_with_path_module(path_expr),
                     attr: self.attr.clone(),
                     vars,
                 });
@@ -316,6 +330,15 @@ fn first_attr(t: &Traversal) -> Option<String> {
     }
 }
 
+/// Whether a path starts with `${path.module}`: only then is it relative to the module's own
+/// directory rather than to wherever Terraform runs.
+fn starts_with_path_module(expr: &Expression) -> bool {
+    let Expression::StringTemplate(t) = expr else {
+        return false;
+    };
+    matches!(t.iter().next(), Some(Element::Interpolation(i)) if matches!(&i.expr, Expression::Traversal(tr) if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path") && matches!(first_attr(tr).as_deref(), Some("module"))))
+}
+
 /// `"x.yaml"`, `"${path.module}/x.yaml"` → a path relative to the module directory.
 fn static_path(expr: &Expression) -> Option<String> {
     match expr {
@@ -350,6 +373,11 @@ pub fn lower_terragrunt(body: &Body) -> TgFile {
         match block.ident.as_str() {
             "dependency" => {
                 let name = block.labels.first().map(label_text);
+                // `enabled = local.is_prod`: the target may legitimately be absent.
+                let maybe_disabled = block
+                    .body
+                    .get_attribute("enabled")
+                    .is_some_and(|e| !matches!(&e.value, Expression::Bool(b) if *b.value()));
                 if let Some(a) = block.body.get_attribute("config_path") {
                     out.deps.push(TgDep {
                         name,
@@ -357,6 +385,7 @@ pub fn lower_terragrunt(body: &Body) -> TgFile {
                             raw: tg_path(&a.value),
                             span: span_of(&a.value),
                         },
+                        maybe_disabled,
                     });
                 }
             }
@@ -370,8 +399,18 @@ pub fn lower_terragrunt(body: &Body) -> TgFile {
                             raw: tg_path(p),
                             span: span_of(p),
                         },
+                        maybe_disabled: false,
                     }));
                 }
+            }
+            "generate" => {
+                // Only generated outputs matter here; most `generate` blocks write providers.
+                let mut v = LiteralSearch {
+                    needle: "output ",
+                    found: false,
+                };
+                v.visit_block(block);
+                out.generates |= v.found;
             }
             "terraform" => {
                 if let Some(a) = block.body.get_attribute("source") {
@@ -434,6 +473,28 @@ fn tg_path(expr: &Expression) -> Option<String> {
             Some(out)
         }
         _ => None,
+    }
+}
+
+/// Whether any literal text (strings, heredocs) in a block contains `needle`.
+struct LiteralSearch {
+    needle: &'static str,
+    found: bool,
+}
+
+impl Visit for LiteralSearch {
+    fn visit_element(&mut self, node: &Element) {
+        if let Element::Literal(s) = node {
+            self.found |= s.as_str().contains(self.needle);
+        }
+        visit::visit_element(self, node);
+    }
+
+    fn visit_expr(&mut self, node: &Expression) {
+        if let Expression::String(s) = node {
+            self.found |= s.as_str().contains(self.needle);
+        }
+        visit::visit_expr(self, node);
     }
 }
 
@@ -578,7 +639,7 @@ mod tests {
             .flat_map(|b| &b.refs)
             .map(|r| r.addr.to_string())
             .collect();
-        assert_eq!(refs, ["var.rules", "var.y", "aws_instance.new"]);
+        assert_eq!(refs, ["var.rules", "var.y"]);
     }
 
     #[test]

@@ -63,7 +63,7 @@ impl Rule for SourceRef {
                 let any_of_kind = p.k8s.iter().any(|o| o.kind == r.kind)
                     || produced.iter().any(|(k, ..)| *k == r.kind);
                 if any_of_kind {
-                    out.push(missing(cx, f.file, r, ns));
+                    out.push(missing(cx, f.file, r, ns, &produced));
                 } else {
                     out.push(Diagnostic {
                         severity: Severity::Info,
@@ -76,9 +76,15 @@ impl Rule for SourceRef {
     }
 }
 
-fn missing(cx: &Context<'_>, file: usize, r: &ObjRef, ns: Option<&str>) -> Diagnostic {
+fn missing(
+    cx: &Context<'_>,
+    file: usize,
+    r: &ObjRef,
+    ns: Option<&str>,
+    produced: &[(&str, String, Option<String>)],
+) -> Diagnostic {
     let p = cx.project;
-    let same_kind: Vec<String> = p
+    let mut same_kind: Vec<String> = p
         .k8s
         .iter()
         .filter(|o| o.kind == r.kind)
@@ -90,20 +96,31 @@ fn missing(cx: &Context<'_>, file: usize, r: &ObjRef, ns: Option<&str>) -> Diagn
             ))
         })
         .collect();
+    same_kind.extend(
+        produced
+            .iter()
+            .filter(|(k, ..)| *k == r.kind)
+            .map(|(_, n, pns)| format!("{}/{n}", pns.as_deref().unwrap_or("-"))),
+    );
     let names: Vec<&str> = p
         .k8s
         .iter()
         .filter(|o| o.kind == r.kind)
         .filter_map(|o| o.name.as_deref())
+        .chain(
+            produced
+                .iter()
+                .filter(|(k, ..)| *k == r.kind)
+                .map(|(_, n, _)| n.as_str()),
+        )
         .collect();
     let hint = did_you_mean(&r.name, names);
     let where_ = ns.map_or(String::new(), |n| format!(" in namespace `{n}`"));
     let searched = match same_kind.len() {
-        0 => format!("the repository defines no {} at all", r.kind),
-        n if n <= 5 => format!("the repository's {}s: {}", r.kind, same_kind.join(", ")),
-        n => format!("{n} {}s searched", r.kind),
+        n if n <= 5 => format!("{} of kind {} found: {}", n, r.kind, same_kind.join(", ")),
+        n => format!("{n} objects of kind {} found", r.kind),
     };
     cx.report(&META, file, r.span, format!("no {} `{}`{where_} is defined in this repository{hint}", r.kind, r.name))
         .label("unresolved reference")
-        .help(format!("searched {} manifests ({searched}); Flux stops reconciling with `{} not found`. A reference without `namespace:` looks in the referrer's own namespace", p.k8s.len(), r.kind))
+        .help(format!("searched {} manifests, generators and ExternalSecrets ({searched}); Flux stops reconciling with `{} not found`. A reference without `namespace:` looks in the referrer's own namespace", p.k8s.len(), r.kind))
 }

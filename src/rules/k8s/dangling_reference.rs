@@ -41,7 +41,12 @@ impl Rule for DanglingReference {
             .filter(|f| f.kind == FluxKind::HelmRelease)
             .filter_map(|f| f.target_namespace.clone().or(f.namespace.clone()))
             .collect();
-        helm_targets.extend(p.bundles.iter().flat_map(|b| b.namespaces.iter().cloned()));
+        helm_targets.extend(
+            p.bundles
+                .iter()
+                .filter(|b| b.helm)
+                .flat_map(|b| b.namespaces.iter().cloned()),
+        );
         helm_targets.extend(
             p.k8s
                 .iter()

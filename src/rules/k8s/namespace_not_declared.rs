@@ -66,7 +66,8 @@ impl Rule for NamespaceNotDeclared {
             .iter()
             .filter(|f| f.kind == FluxKind::HelmRelease && f.creates_namespace)
         {
-            declared.extend(f.target_namespace.clone().or(f.namespace.clone()));
+            // Its own namespace must exist before the HelmRelease can; createNamespace makes the target.
+            declared.extend(f.target_namespace.clone());
         }
         for b in &p.bundles {
             declared.extend(b.namespaces.iter().cloned());

@@ -24,9 +24,8 @@ impl Rule for DuplicateDeclaration {
             let mut by_addr: BTreeMap<Address, Vec<(String, usize, crate::source::Span)>> =
                 BTreeMap::new();
             for e in p.entities(m) {
-                let name = p.files[e.file].rel.rsplit('/').next().unwrap_or("");
                 // Override files repeat addresses on purpose.
-                let overrides = name == "override.tf" || name.ends_with("_override.tf");
+                let overrides = crate::model::terraform::is_override(&p.files[e.file].rel);
                 if !overrides && !matches!(e.addr, Address::Block(_)) {
                     by_addr.entry(e.addr.clone()).or_default().push((
                         p.files[e.file].rel.clone(),

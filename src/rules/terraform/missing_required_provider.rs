@@ -42,9 +42,9 @@ impl Rule for MissingRequiredProvider {
                 .flat_map(|(_, t)| t.required_providers())
                 .map(|a| a.name.as_str())
                 .collect();
-            // A module Terragrunt deploys with no `required_providers` of its own most likely
-            // gets them from a `generate` block at run time.
-            if listed.is_empty() && terragrunt_deployed.contains(&m) {
+            // In a Terragrunt repository a module with no `required_providers` of its own most
+            // likely gets them from a `generate` block at run time.
+            if listed.is_empty() && (terragrunt_deployed.contains(&m) || !p.terragrunt.is_empty()) {
                 continue;
             }
             let block = tfs().find_map(|(f, t)| {

@@ -65,7 +65,18 @@ impl Rule for ModuleArguments {
                         );
                     }
                 }
-                for v in vars.iter().filter(|v| v.block.attr("default").is_none()) {
+                // A default may come from an override file's repeat of the variable.
+                let defaulted = |name: &String| {
+                    vars.iter().any(|x| {
+                        x.block.labels.first() == Some(name) && x.block.attr("default").is_some()
+                    })
+                };
+                let mut required: Vec<_> = vars
+                    .iter()
+                    .filter(|v| v.block.labels.first().is_some_and(|n| !defaulted(n)))
+                    .collect();
+                required.dedup_by_key(|v| v.block.labels.first());
+                for v in required {
                     let Some(var) = v.block.labels.first() else {
                         continue;
                     };

@@ -102,6 +102,10 @@ fn check_call(
         };
         out.push(d);
     }
+    // A map from a local may be shared by several templates, each using part of it.
+    if matches!(call.vars, VarsMap::Local(..)) {
+        return;
+    }
     for (key, span) in keys {
         if !uses.iter().any(|(n, _)| n == key) {
             out.push(Diagnostic {

@@ -42,7 +42,11 @@ impl Rule for UndefinedReference {
                 }
             }
             let mut seen = HashSet::new();
-            for e in &entities {
+            // `terraform {}` holds OpenTofu's encryption, whose `key_provider.x.y` are not blocks of the module.
+            for e in entities
+                .iter()
+                .filter(|e| !matches!(&e.addr, Address::Block(b) if b.starts_with("terraform")))
+            {
                 for r in e.refs {
                     if !seen.insert((e.file, r.span)) {
                         continue;

@@ -26,6 +26,10 @@ impl Rule for UnusedDataSource {
                 continue;
             };
             // A file of the module that did not parse may hold the reference.
+            // An override block merges into its base declaration, which is judged instead.
+            if crate::model::terraform::is_override(&cx.project.files[file].rel) {
+                continue;
+            }
             if !cx.project.module_parsed(m)
                 || cx.graph.referrers(id).iter().any(|(from, _)| *from != id)
             {

@@ -30,6 +30,10 @@ impl Rule for UndefinedOutput {
                 let Some(target) = p.terragrunt.iter().find(|u| u.dir == edge.target) else {
                     continue;
                 };
+                // `generate` blocks and the unit's own `.tf` files can add outputs.
+                if target.generates || p.module_of(&target.dir).is_some() {
+                    continue;
+                }
                 let Some(module) = target.module else {
                     continue;
                 };
