@@ -484,4 +484,19 @@ fn graph_shows_terraform_templates_and_gitops_together() {
             .unwrap();
     assert!(mermaid.starts_with("flowchart LR\n") && mermaid.contains("-->|reads|"));
     assert_eq!(infralint(&["graph", "no/such/dir"]).status.code(), Some(2));
+    // Ownership and GitOps dependencies show in a Flux repository.
+    let out = infralint(&["graph", "tests/corpus/flux/clean", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kinds: Vec<&str> = v["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["owns", "depends on", "applies", "source"] {
+        assert!(
+            kinds.contains(&kind),
+            "no `{kind}` edge in the Flux corpus graph"
+        );
+    }
 }

@@ -2,7 +2,7 @@
 //! Terragrunt unit waits for which.
 
 use super::{Entity, EntityId, EntityKind, Graph, RefKind, Reference};
-use crate::model::gitops::{bundle_name, resolve, BundleDep};
+use crate::model::gitops::{bundle_name, resolve, BundleDep, Owner};
 use crate::model::kustomize::FILE_NAMES;
 use crate::model::{join, Project};
 use std::collections::HashMap;
@@ -149,6 +149,38 @@ pub(super) fn add(graph: &mut Graph, p: &Project) {
                     );
                 }
             }
+        }
+    }
+    for (file, owners) in p.owners.iter().enumerate() {
+        let Some(to) = graph.file(file) else { continue };
+        for owner in owners {
+            let (from, at_file, at) = match *owner {
+                Owner::Flux(i) => (
+                    objects[p.flux[i].object],
+                    p.flux[i].file,
+                    p.flux[i]
+                        .path
+                        .as_ref()
+                        .map_or(p.k8s[p.flux[i].object].span, |(_, s)| *s),
+                ),
+                Owner::Fleet(b) => match graph.file(p.bundles[b].file) {
+                    Some(f) => (f, p.bundles[b].file, Default::default()),
+                    None => continue,
+                },
+                Owner::Kustomize(k) => match graph.file(p.kustomizations[k].file) {
+                    Some(f) => (f, p.kustomizations[k].file, Default::default()),
+                    None => continue,
+                },
+            };
+            graph.link(
+                from,
+                to,
+                Reference {
+                    kind: RefKind::Owns,
+                    file: at_file,
+                    span: at,
+                },
+            );
         }
     }
     for u in &p.terragrunt {

@@ -51,6 +51,8 @@ pub enum RefKind {
     DependsOn,
     /// A Flux Kustomization's `spec.path`, a Fleet GitRepo's `spec.paths`.
     Applies,
+    /// A Flux Kustomization, Fleet bundle or top-level kustomization applies this manifest.
+    Owns,
 }
 
 impl RefKind {
@@ -63,6 +65,7 @@ impl RefKind {
             RefKind::Source => "source",
             RefKind::DependsOn => "depends on",
             RefKind::Applies => "applies",
+            RefKind::Owns => "owns",
         }
     }
 }
