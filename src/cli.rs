@@ -45,8 +45,13 @@ pub struct CheckArgs {
     /// Directories or files to lint.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
+    /// Output format: human, json, sarif, gitlab, github or junit. Repeatable; `FORMAT=FILE`
+    /// writes that format to a file.
+    #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
+    pub format: Vec<report::FormatArg>,
+    /// Write the output (of formats given without `=FILE`) to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -173,14 +178,24 @@ fn check(args: CheckArgs) -> i32 {
         }
         return 0;
     }
-    let out = match args.format {
-        Format::Json => report::json::render(&runs) + "\n",
-        Format::Human => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            report::human::render(&runs, color, false)
+    let enabled = |id: &str| options.enabled(id);
+    for f in &args.format {
+        let target = f.file.as_ref().or(args.output.as_ref());
+        let color = target.is_none()
+            && f.format == Format::Human
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none();
+        let out = report::render(f.format, &runs, color, &enabled);
+        match target {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, out) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return 2;
+                }
+            }
+            None => print!("{out}"),
         }
-    };
-    print!("{out}");
+    }
     let errors = runs
         .iter()
         .flat_map(|r| &r.diagnostics)

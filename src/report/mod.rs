@@ -1,5 +1,6 @@
 //! Stage 6: output. Line and column are computed here and nowhere else.
 
+pub mod ci;
 pub mod graph;
 pub mod human;
 pub mod json;
@@ -11,6 +12,55 @@ use crate::Run;
 pub enum Format {
     Human,
     Json,
+    Sarif,
+    Gitlab,
+    Github,
+    Junit,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Format as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            format!("unknown format `{s}` (human, json, sarif, gitlab, github, junit)")
+        })
+    }
+}
+
+/// `--format x` or `--format x=FILE`.
+#[derive(Clone, Debug)]
+pub struct FormatArg {
+    pub format: Format,
+    pub file: Option<std::path::PathBuf>,
+}
+
+impl std::str::FromStr for FormatArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (format, file) = match s.split_once('=') {
+            Some((f, path)) => (f, Some(std::path::PathBuf::from(path))),
+            None => (s, None),
+        };
+        Ok(FormatArg {
+            format: format.parse()?,
+            file,
+        })
+    }
+}
+
+/// Renders `runs` in `format`; `color` only matters for human output.
+pub fn render(format: Format, runs: &[Run], color: bool, enabled: &dyn Fn(&str) -> bool) -> String {
+    let src_root = std::env::current_dir()
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| ".".into());
+    match format {
+        Format::Human => human::render(runs, color, false),
+        Format::Json => json::render(runs) + "\n",
+        Format::Sarif => ci::sarif(runs, enabled, &src_root),
+        Format::Gitlab => ci::gitlab(runs),
+        Format::Github => ci::github(runs),
+        Format::Junit => ci::junit(runs),
+    }
 }
 
 pub struct Summary {
