@@ -33,6 +33,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "dot")]
         format: report::graph::GraphFormat,
     },
+    /// Write a commented `.infralint.toml` with every option and rule.
+    Init {
+        /// The directory to write it in.
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
     /// Print a rule's documentation.
     Explain {
         /// A rule id such as `terraform/module-cycle`.
@@ -102,6 +108,30 @@ pub fn main() -> i32 {
             }
         },
         Command::Check(args) => check(args),
+        Command::Init { path } => {
+            let file = path.join(crate::config::FILE_NAMES[0]);
+            if let Some(existing) = crate::config::FILE_NAMES
+                .iter()
+                .map(|n| path.join(n))
+                .find(|p| p.exists())
+            {
+                eprintln!(
+                    "error: {} already exists; not overwriting it",
+                    existing.display()
+                );
+                return 2;
+            }
+            match std::fs::write(&file, crate::config::template()) {
+                Ok(()) => {
+                    println!("wrote {}", file.display());
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", file.display());
+                    2
+                }
+            }
+        }
         Command::Graph { path, format } => {
             if !path.exists() {
                 eprintln!("error: {}: no such file or directory", path.display());
@@ -136,12 +166,11 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     }
-    let config_path = args.config.clone().or_else(|| {
-        args.paths
-            .first()
-            .map(|p| p.join("infralint.toml"))
-            .filter(|p| p.is_file())
-    });
+    // `--config`, else the nearest `.infralint.toml`/`infralint.toml` at or above the first PATH.
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| args.paths.first().and_then(|p| Config::find(p)));
     let config = match config_path.map(|p| Config::load(&p)).transpose() {
         Ok(c) => c.unwrap_or_default(),
         Err(e) => {

@@ -1,9 +1,14 @@
-//! `infralint.toml`: per-rule severity. serde/toml are fine here: config is not linted input.
+//! `.infralint.toml`: rule levels, per-rule options, path overrides. serde/toml are fine here:
+//! configuration is not linted input.
 
 use crate::diagnostic::Severity;
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The names a configuration file may have, in the order they are looked for.
+pub const FILE_NAMES: &[&str] = &[".infralint.toml", "infralint.toml"];
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -31,8 +36,27 @@ pub struct Config {
     /// Rule id or domain → level. The most specific key wins.
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
+    /// Findings in files matching these globs (relative to the linted directory) are dropped;
+    /// the files are still read for cross-file context. `.infralintignore` skips files entirely.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Levels for files matching globs; later overrides win.
+    #[serde(default)]
+    pub overrides: Vec<Override>,
     #[serde(default)]
     pub k8s: K8sConfig,
+    #[serde(default)]
+    pub options: RuleOptions,
+    #[serde(skip)]
+    compiled: Compiled,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    pub files: Vec<String>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -41,26 +65,103 @@ pub struct K8sConfig {
     /// Namespaces created outside the repository (by hand, by another tool).
     #[serde(default)]
     pub known_namespaces: Vec<String>,
+    /// Reserved for schema validation: the Kubernetes version and extra schema directories.
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub schema_dirs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOptions {
+    #[serde(rename = "cloud-init/secret-fetch-retry", default)]
+    pub secret_fetch_retry: SecretFetchOptions,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretFetchOptions {
+    /// More commands that fetch secrets, as words: `"op read"`, `"sops -d"`.
+    #[serde(default)]
+    pub commands: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Compiled {
+    exclude: Option<GlobSet>,
+    overrides: Vec<GlobSet>,
+}
+
+fn globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("invalid glob `{p}`: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn check_ids(path: &Path, keys: impl Iterator<Item = String>) -> Result<(), String> {
+    for key in keys {
+        if !crate::rules::ALL
+            .iter()
+            .any(|r| crate::rules::matches(&key, r.meta().id))
+        {
+            let hint =
+                crate::rules::did_you_mean(&key, crate::rules::ALL.iter().map(|r| r.meta().id));
+            return Err(format!(
+                "{}: unknown rule `{key}`{hint} (see `infralint rules`)",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let config: Config =
+        let mut config: Config =
             toml::from_str(&text).map_err(|e| format!("invalid {}: {e}", path.display()))?;
-        for key in config.rules.keys() {
-            if !crate::rules::ALL
-                .iter()
-                .any(|r| crate::rules::matches(key, r.meta().id))
-            {
-                return Err(format!(
-                    "{}: unknown rule `{key}` (see `infralint rules`)",
-                    path.display()
-                ));
+        check_ids(
+            path,
+            config.rules.keys().cloned().chain(
+                config
+                    .overrides
+                    .iter()
+                    .flat_map(|o| o.rules.keys().cloned()),
+            ),
+        )?;
+        let err = |e: String| format!("{}: {e}", path.display());
+        config.compiled.exclude = Some(globs(&config.exclude).map_err(err)?);
+        config.compiled.overrides = config
+            .overrides
+            .iter()
+            .map(|o| globs(&o.files))
+            .collect::<Result<_, _>>()
+            .map_err(err)?;
+        Ok(config)
+    }
+
+    /// The nearest configuration file at or above `start`.
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        let start = start.canonicalize().ok()?;
+        let dir = if start.is_file() {
+            start.parent()?.to_path_buf()
+        } else {
+            start
+        };
+        for d in dir.ancestors() {
+            if let Some(found) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+                return Some(found);
+            }
+            // Stop at the repository's top: a file above it belongs to someone else.
+            if d.join(".git").exists() {
+                return None;
             }
         }
-        Ok(config)
+        None
     }
 
     pub fn level(&self, id: &str) -> Option<Level> {
@@ -74,4 +175,81 @@ impl Config {
             })
             .copied()
     }
+
+    /// The level for `rule` in the file at `rel`, when an override or the rule table sets one.
+    pub fn level_for(&self, id: &str, rel: &str) -> Option<Level> {
+        let from_override = self
+            .overrides
+            .iter()
+            .zip(&self.compiled.overrides)
+            .rev()
+            .filter(|(_, g)| g.is_match(rel))
+            .find_map(|(o, _)| {
+                o.rules
+                    .get(id)
+                    .or_else(|| {
+                        o.rules
+                            .iter()
+                            .find(|(k, _)| crate::rules::matches(k, id))
+                            .map(|(_, v)| v)
+                    })
+                    .copied()
+            });
+        from_override.or_else(|| self.level(id))
+    }
+
+    pub fn excluded(&self, rel: &str) -> bool {
+        self.compiled
+            .exclude
+            .as_ref()
+            .is_some_and(|g| g.is_match(rel))
+    }
+}
+
+/// The commented default configuration `infralint init` writes.
+pub fn template() -> String {
+    let width = crate::rules::ALL
+        .iter()
+        .map(|r| r.meta().id.len())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let rules: String = crate::rules::ALL
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            format!(
+                "# {:width$} = \"{}\"   # {}\n",
+                format!("\"{}\"", m.id),
+                m.severity.as_str(),
+                m.summary
+            )
+        })
+        .collect();
+    format!(
+        r#"# infralint configuration: every key is optional. `infralint rules` lists the rules,
+# `infralint explain <rule>` documents one. Found by walking up from the linted directory.
+
+# Findings in files matching these globs are not reported (the files are still read for
+# cross-file context). To skip files entirely, list them in .infralintignore.
+exclude = []
+
+# Level per rule id or domain ("terraform"): "off", "info", "warning" or "error".
+# The defaults are shown; uncomment a line to change it.
+[rules]
+{rules}
+# Levels for some paths; later entries win.
+# [[overrides]]
+# files = ["legacy/**", "**/tests/fixtures/**"]
+# rules = {{ "terraform/unused-declaration" = "off" }}
+
+[k8s]
+# Namespaces created outside this repository (by hand, by another tool).
+known_namespaces = []
+
+[options."cloud-init/secret-fetch-retry"]
+# More commands that fetch secrets at boot, as words ("op read", "sops -d").
+commands = []
+"#
+    )
 }

@@ -70,11 +70,16 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         .collect();
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
     let (files, roles) = (project.files, project.roles);
-    diagnostics.retain(|d| !suppress::is_suppressed(d, &files[d.file]));
+    let config = &options.config;
+    diagnostics.retain(|d| {
+        let rel = files[d.file].rel.as_str();
+        !suppress::is_suppressed(d, &files[d.file])
+            && !config.excluded(rel)
+            && config.level_for(d.rule, rel) != Some(config::Level::Off)
+    });
     for d in &mut diagnostics {
-        if let Some(sev) = options
-            .config
-            .level(d.rule)
+        if let Some(sev) = config
+            .level_for(d.rule, &files[d.file].rel)
             .and_then(config::Level::severity)
         {
             d.severity = sev;

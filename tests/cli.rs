@@ -500,3 +500,84 @@ fn graph_shows_terraform_templates_and_gitops_together() {
         );
     }
 }
+
+#[test]
+fn config_is_found_above_the_path_and_applies_overrides_and_excludes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    let versions =
+        b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n";
+    for dir in ["infra/live", "infra/legacy", "infra/tests/fixtures"] {
+        write(
+            d,
+            &format!("{dir}/main.tf"),
+            b"data \"aws_caller_identity\" \"me\" {}\n",
+        );
+        write(d, &format!("{dir}/versions.tf"), versions);
+    }
+    write(
+        d,
+        ".infralint.toml",
+        b"exclude = [\"**/tests/fixtures/**\"]\n[rules]\n\"terraform/unused-data-source\" = \"error\"\n[[overrides]]\nfiles = [\"legacy/**\"]\nrules = { terraform = \"info\" }\n",
+    );
+    // Run from a subdirectory: the file two levels up applies.
+    let (code, v) = json(&[
+        "check",
+        d.join("infra").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["path"].as_str().unwrap().to_string(),
+                x["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            ("legacy/main.tf".to_string(), "info".to_string()),
+            ("live/main.tf".to_string(), "error".to_string())
+        ]
+    );
+}
+
+#[test]
+fn unknown_rule_in_config_is_an_error_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        ".infralint.toml",
+        b"[rules]\n\"terraform/unused-data-sources\" = \"off\"\n",
+    );
+    let out = infralint(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("did you mean `terraform/unused-data-source`"));
+}
+
+#[test]
+fn init_writes_a_valid_commented_config_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().to_str().unwrap();
+    assert_eq!(infralint(&["init", d]).status.code(), Some(0));
+    let text = std::fs::read_to_string(tmp.path().join(".infralint.toml")).unwrap();
+    assert!(text.contains("# \"terraform/module-cycle\""));
+    assert_eq!(
+        infralint(&["check", d]).status.code(),
+        Some(0),
+        "the written file parses"
+    );
+    assert_eq!(
+        infralint(&["init", d]).status.code(),
+        Some(2),
+        "never overwrites"
+    );
+}

@@ -88,8 +88,28 @@ fn check_region(
         .chain(lib.iter().cloned())
         .collect();
     let lib = lib.as_slice();
+    // Commands the configuration adds (`"op read"`), as words separated by any whitespace.
+    let extra: Vec<(Option<&str>, Regex)> = cx
+        .config
+        .options
+        .secret_fetch_retry
+        .commands
+        .iter()
+        .filter_map(|c| {
+            Regex::new(&format!(
+                r"\b{}\b",
+                c.split_whitespace()
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(r"\s+")
+            ))
+            .ok()
+            .map(|re| (None, re))
+        })
+        .collect();
     let mut fetches: Vec<(usize, usize, String)> = FETCHES
         .iter()
+        .chain(&extra)
         .flat_map(|(what, re)| {
             re.find_iter(&a.code).map(move |m| {
                 let name = what.map_or_else(
