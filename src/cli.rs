@@ -55,6 +55,13 @@ pub struct CheckArgs {
     /// writes that format to a file.
     #[arg(long, value_name = "FORMAT[=FILE]", default_value = "human")]
     pub format: Vec<report::FormatArg>,
+    /// Record every current finding in FILE and exit 0: later runs with `--baseline FILE`
+    /// report only new ones.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Hide the findings recorded in FILE; fixed ones are listed as stale entries.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
     /// Write the output (of formats given without `=FILE`) to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -206,6 +213,37 @@ fn check(args: CheckArgs) -> i32 {
             }
         }
         return 0;
+    }
+    let mut runs = runs;
+    if let Some(path) = &args.write_baseline {
+        return match crate::baseline::write(path, &runs) {
+            Ok(n) => {
+                eprintln!("wrote {n} findings to the baseline {}", path.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        };
+    }
+    if let Some(path) = &args.baseline {
+        match crate::baseline::apply(path, &mut runs) {
+            Ok(stale) if !stale.is_empty() => {
+                eprintln!(
+                    "{} baseline entries no longer occur (fixed?); refresh with --write-baseline:",
+                    stale.len()
+                );
+                for e in &stale {
+                    eprintln!("  {} {}: {}", e.path, e.rule, e.message);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
     }
     let enabled = |id: &str| options.enabled(id);
     for f in &args.format {

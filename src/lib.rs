@@ -2,6 +2,7 @@
 //!
 //! discover → parse → model → graph → rules → report, each a module of that name.
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;

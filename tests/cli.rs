@@ -581,3 +581,58 @@ fn init_writes_a_valid_commented_config_once() {
         "never overwrites"
     );
 }
+
+#[test]
+fn baseline_hides_known_findings_reports_new_ones_and_stale_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let versions =
+        b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n";
+    write(d, "a/versions.tf", versions);
+    write(d, "b/versions.tf", versions);
+    // The same address in two files is two findings, not one.
+    write(d, "a/main.tf", b"data \"aws_caller_identity\" \"me\" {}\n");
+    write(d, "b/main.tf", b"data \"aws_caller_identity\" \"me\" {}\n");
+    let base = d.join("baseline.json");
+    let dir = d.to_str().unwrap();
+    assert_eq!(
+        infralint(&["check", dir, "--write-baseline", base.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let (code, v) = json(&[
+        "check",
+        dir,
+        "--format",
+        "json",
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    // Lines move: still known. A new unused data source: reported. One fixed: stale.
+    write(d, "a/main.tf", b"\n\n# moved down\ndata \"aws_caller_identity\" \"me\" {}\ndata \"aws_region\" \"here\" {}\n");
+    write(d, "b/main.tf", b"output \"x\" {\n  value = 1\n}\n");
+    let out = infralint(&[
+        "check",
+        dir,
+        "--format",
+        "json",
+        "--baseline",
+        base.to_str().unwrap(),
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("aws_region"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("1 baseline entries no longer occur") && stderr.contains("b/main.tf"),
+        "{stderr}"
+    );
+}
