@@ -1,4 +1,5 @@
-//! Baselines: findings accepted for now, so only new ones fail. Keyed on rule, path and the
+//! Baselines: findings accepted for now, so only new ones fail. Keyed on rule, path (relative
+//! to the PATH linted) and the
 //! line-independent fingerprint (message and flagged text), never on line numbers.
 
 use crate::report::ci::fingerprint;
@@ -27,7 +28,7 @@ fn entries(runs: &[Run]) -> Vec<Entry> {
         .flat_map(|run| {
             run.diagnostics.iter().map(move |d| Entry {
                 rule: d.rule.to_string(),
-                path: crate::report::shown_path(run, &run.files[d.file].rel, false),
+                path: run.files[d.file].rel.clone(),
                 fingerprint: fingerprint(run, d),
                 message: d.message.clone(),
             })
@@ -70,7 +71,7 @@ pub fn apply(path: &Path, runs: &mut [Run]) -> Result<Vec<Entry>, String> {
             .map(|d| {
                 (
                     d.rule.to_string(),
-                    crate::report::shown_path(run, &run.files[d.file].rel, false),
+                    run.files[d.file].rel.clone(),
                     fingerprint(run, d),
                 )
             })
