@@ -1,6 +1,6 @@
 //! Baselines: findings accepted for now, so only new ones fail. Keyed on rule, path (relative
-//! to the PATH linted) and the
-//! line-independent fingerprint (message and flagged text), never on line numbers.
+//! to the PATH linted) and the line-independent fingerprint (message and flagged text), never
+//! on line numbers.
 
 use crate::report::ci::fingerprint;
 use crate::Run;
