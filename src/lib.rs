@@ -70,13 +70,13 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         })
         .collect();
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
+    let about_suppressions = suppress::apply(&project, &mut diagnostics, &|id| options.enabled(id));
+    diagnostics.extend(about_suppressions);
     let (files, roles) = (project.files, project.roles);
     let config = &options.config;
     diagnostics.retain(|d| {
         let rel = files[d.file].rel.as_str();
-        !suppress::is_suppressed(d, &files[d.file])
-            && !config.excluded(rel)
-            && config.level_for(d.rule, rel) != Some(config::Level::Off)
+        !config.excluded(rel) && config.level_for(d.rule, rel) != Some(config::Level::Off)
     });
     for d in &mut diagnostics {
         if let Some(sev) = config

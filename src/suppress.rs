@@ -1,102 +1,235 @@
-//! Inline suppressions: `# infralint:ignore[rule-id] reason` on the reported line or in the
-//! comment lines just above it, `# infralint:ignore-file[rule-id]` anywhere in the file. `//`
-//! comments work too. Ids may be exact or a domain (`terraform`).
+//! Suppressions. In a comment (`#` or `//`): `infralint: ignore[rule-id, domain] reason` on its own
+//! line covers the next block or mapping entry (the lines indented under it); at the end of a
+//! line it covers that line. `infralint: ignore-file[rule-id] reason` covers the file. A
+//! Kubernetes object's annotation `infralint.dev/ignore: "rule-a,rule-b"` covers the object.
 
-use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Project;
+use crate::source::{FileId, SourceFile, Span};
+use regex::Regex;
+use std::sync::LazyLock;
 
-const LINE: &str = "infralint:ignore";
-const FILE: &str = "infralint:ignore-file";
+pub const UNUSED: &str = "infralint/unused-suppression";
+pub const REASON: &str = "infralint/suppression-reason";
 
-pub fn is_suppressed(diag: &Diagnostic, file: &SourceFile) -> bool {
-    if !file.text.contains(LINE) {
-        return false;
-    }
-    if file
-        .text
-        .match_indices(FILE)
-        .any(|(at, _)| names(&file.text[at + FILE.len()..], diag.rule))
-    {
-        return true;
-    }
-    let (line, _) = file.line_col(diag.span.start);
-    let mut l = line - 1;
-    if directive(file.line_text(l), diag.rule) {
-        return true;
-    }
-    while l > 0 {
-        l -= 1;
-        let text = file.line_text(l).trim_start();
-        if !(text.starts_with('#') || text.starts_with("//")) {
-            return false;
-        }
-        if directive(text, diag.rule) {
-            return true;
-        }
-    }
-    false
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"infralint:\s*ignore(-file)?(?:\[([^\]]*)\])?(.*)").expect("static pattern")
+});
+
+#[derive(Debug)]
+pub struct Directive {
+    pub file: FileId,
+    /// Where the directive is written.
+    pub span: Span,
+    /// Rule ids or domains; empty means every rule.
+    pub rules: Vec<String>,
+    pub reason: bool,
+    /// 0-based lines it covers (inclusive).
+    pub lines: (usize, usize),
+    /// From an annotation, which has no room for a reason.
+    pub annotation: bool,
+    pub used: bool,
 }
 
-fn directive(line: &str, rule: &str) -> bool {
-    line.match_indices(LINE).any(|(at, _)| {
-        let rest = &line[at + LINE.len()..];
-        !rest.starts_with("-file") && names(rest, rule)
-    })
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
 }
 
-/// `[a, b] reason` names `rule`; a bare directive (no brackets) names every rule.
-fn names(rest: &str, rule: &str) -> bool {
-    match rest.strip_prefix('[') {
-        Some(list) => list
-            .split(']')
-            .next()
+fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#') || t.starts_with("//")
+}
+
+/// The block or entry starting at 0-based `start`: it and the lines indented under it (a closing
+/// `}`/`]`/`)` at its own indentation included).
+fn block(src: &SourceFile, start: usize) -> (usize, usize) {
+    let base = indent(src.line_text(start));
+    let mut end = start;
+    for l in start + 1..src.line_count() {
+        let text = src.line_text(l);
+        if text.trim().is_empty() || is_comment(text) {
+            continue;
+        }
+        let closing = indent(text) == base && text.trim_start().starts_with(['}', ']', ')']);
+        if indent(text) <= base && !closing {
+            break;
+        }
+        end = l;
+        if closing {
+            break;
+        }
+    }
+    (start, end)
+}
+
+/// Every suppression in the project.
+pub fn directives(p: &Project) -> Vec<Directive> {
+    let mut out = Vec::new();
+    for (file, src) in p.files.iter().enumerate() {
+        if !src.text.contains("infralint") {
+            continue;
+        }
+        for l in 0..src.line_count() {
+            let text = src.line_text(l);
+            let Some(c) = DIRECTIVE.captures(text) else {
+                continue;
+            };
+            let at = src.line_start(l) + c.get(0).map_or(0, |m| m.start());
+            // Only in a comment: the text before it must end in a comment marker.
+            let before = &text[..c.get(0).map_or(0, |m| m.start())];
+            let Some(marker) = before.rfind('#').or_else(|| before.rfind("//")) else {
+                continue;
+            };
+            let own_line = before[..marker].trim().is_empty();
+            let rules: Vec<String> = c
+                .get(2)
+                .map(|m| {
+                    m.as_str()
+                        .split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let reason = c.get(3).is_some_and(|m| !m.as_str().trim().is_empty());
+            let lines = if c.get(1).is_some() {
+                (0, src.line_count())
+            } else if own_line {
+                match (l + 1..src.line_count())
+                    .find(|&n| !src.line_text(n).trim().is_empty() && !is_comment(src.line_text(n)))
+                {
+                    Some(next) => block(src, next),
+                    None => continue,
+                }
+            } else {
+                (l, l)
+            };
+            out.push(Directive {
+                file,
+                span: Span::new(at, src.line_start(l) + text.len()),
+                rules,
+                reason,
+                lines,
+                annotation: false,
+                used: false,
+            });
+        }
+    }
+    for o in &p.k8s {
+        let Some(v) = p
+            .doc(o)
+            .path(&["metadata", "annotations", "infralint.dev/ignore"])
+        else {
+            continue;
+        };
+        let rules = v
+            .as_str()
             .unwrap_or("")
             .split(',')
-            .any(|id| crate::rules::matches(id.trim(), rule)),
-        None => !rest.starts_with(|c: char| c.is_alphanumeric() || c == '-'),
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let src = &p.files[o.file];
+        let lines = (
+            src.line_col(o.span.start).0 - 1,
+            src.line_col(o.span.end).0 - 1,
+        );
+        out.push(Directive {
+            file: o.file,
+            span: v.span,
+            rules,
+            reason: true,
+            lines,
+            annotation: true,
+            used: false,
+        });
     }
+    out
+}
+
+/// Drops suppressed findings; returns the suppression findings (unused ones, missing reasons)
+/// for the rules that ran (`ran`).
+pub fn apply(
+    p: &Project,
+    diagnostics: &mut Vec<Diagnostic>,
+    ran: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
+    let mut ds = directives(p);
+    diagnostics.retain(|d| {
+        let line = p.files[d.file].line_col(d.span.start).0 - 1;
+        let hit = ds.iter_mut().find(|s| {
+            s.file == d.file
+                && s.lines.0 <= line
+                && line <= s.lines.1
+                && (s.rules.is_empty() || s.rules.iter().any(|r| crate::rules::matches(r, d.rule)))
+        });
+        match hit {
+            Some(s) => {
+                s.used = true;
+                false
+            }
+            None => true,
+        }
+    });
+    let mut out = Vec::new();
+    for s in &ds {
+        let named = if s.rules.is_empty() {
+            "every rule".to_string()
+        } else {
+            s.rules
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let unknown: Vec<&String> = s
+            .rules
+            .iter()
+            .filter(|r| {
+                !crate::rules::ALL
+                    .iter()
+                    .any(|x| crate::rules::matches(r, x.meta().id))
+            })
+            .collect();
+        // Only judge a suppression whose rules all ran: with `--select`, the others did not.
+        let judged = !s.rules.is_empty()
+            && s.rules.iter().all(|r| {
+                crate::rules::ALL
+                    .iter()
+                    .filter(|x| crate::rules::matches(r, x.meta().id))
+                    .all(|x| ran(x.meta().id))
+            });
+        if ran(UNUSED) && (!unknown.is_empty() || (!s.used && judged)) {
+            let message = match unknown.first() {
+                Some(r) => format!(
+                    "suppression names `{r}`, which is no rule{}",
+                    crate::rules::did_you_mean(r, crate::rules::ALL.iter().map(|x| x.meta().id))
+                ),
+                None => format!("suppression of {named} matches no finding"),
+            };
+            out.push(Diagnostic::new(UNUSED, Severity::Warning, s.file, s.span, message).label("suppresses nothing").help("remove it (the finding was fixed), or correct the rule id; stale suppressions hide future findings"));
+        }
+        if ran(REASON) && !s.reason && !s.annotation {
+            out.push(Diagnostic::new(REASON, Severity::Warning, s.file, s.span, format!("suppression of {named} gives no reason")).label("why?").help("say why after the rule list: `# infralint: ignore[rule-id] read by the policy pipeline`"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::Severity;
-    use crate::source::Span;
 
-    fn check(text: &str, at: usize) -> bool {
-        let file = SourceFile::new("f".into(), "f".into(), text.into());
-        let diag = Diagnostic::new(
-            "terraform/unused-data-source",
-            Severity::Warning,
-            0,
-            Span::new(at, at + 1),
-            "m",
-        );
-        is_suppressed(&diag, &file)
+    fn src(text: &str) -> SourceFile {
+        SourceFile::new("f".into(), "f".into(), text.into())
     }
 
     #[test]
-    fn line_above_and_same_line() {
-        assert!(check("# infralint:ignore[terraform/unused-data-source] kept for later\ndata \"a\" \"b\" {}\n", 64));
-        assert!(check(
-            "data \"a\" \"b\" {} # infralint:ignore[terraform]\n",
-            0
-        ));
-        assert!(!check(
-            "# infralint:ignore[helm/values-drift]\ndata \"a\" \"b\" {}\n",
-            39
-        ));
-        assert!(!check(
-            "# infralint:ignore[terraform]\n\ndata \"a\" \"b\" {}\n",
-            31
-        ));
-    }
-
-    #[test]
-    fn whole_file() {
-        assert!(check(
-            "// infralint:ignore-file[terraform/unused-data-source]\n\n\ndata \"a\" \"b\" {}\n",
-            58
-        ));
+    fn a_block_is_the_lines_indented_under_its_first() {
+        let s = src("resource \"a\" \"b\" {\n  x = 1\n\n  y {\n    z = 2\n  }\n}\nresource \"c\" \"d\" {}\n");
+        assert_eq!(block(&s, 0), (0, 6));
+        let y = src("controller:\n  service:\n    type: ClusterIP\n  kind: DaemonSet\nother: 1\n");
+        assert_eq!(block(&y, 1), (1, 2));
+        assert_eq!(block(&y, 0), (0, 3));
     }
 }

@@ -6,6 +6,7 @@ pub mod cloud_init;
 pub mod fleet;
 pub mod flux;
 pub mod helm;
+pub mod infralint;
 pub mod ingress_nginx;
 pub mod k8s;
 pub mod kustomize;
@@ -63,6 +64,8 @@ pub static ALL: &[&dyn Rule] = &[
     &flux::kustomization_path::KustomizationPath,
     &flux::source_ref::SourceRef,
     &helm::values_drift::ValuesDrift,
+    &infralint::suppression_reason::SuppressionReason,
+    &infralint::unused_suppression::UnusedSuppression,
     &ingress_nginx::publish_status_address::PublishStatusAddress,
     &k8s::dangling_reference::DanglingReference,
     &k8s::duplicate_object::DuplicateObject,
