@@ -131,3 +131,32 @@ fn several_formats_in_one_run() {
         .contains("\"version\": \"2.1.0\""));
     assert!(std::fs::read_to_string(junit).unwrap().starts_with("<?xml"));
 }
+
+#[test]
+fn gitlab_report_matches_the_code_quality_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/gitlab-code-quality.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let report: serde_json::Value = serde_json::from_str(&run(&demo(), "gitlab")).unwrap();
+    assert!(!report.as_array().unwrap().is_empty());
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // Fingerprints are unique within a report, as GitLab requires.
+    let mut prints: Vec<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), report.as_array().unwrap().len());
+}
