@@ -77,6 +77,17 @@ pub struct K8sConfig {
 pub struct RuleOptions {
     #[serde(rename = "cloud-init/secret-fetch-retry", default)]
     pub secret_fetch_retry: SecretFetchOptions,
+    #[serde(rename = "helm/values-drift", default)]
+    pub values_drift: ValuesDriftOptions,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValuesDriftOptions {
+    /// Chart (or HelmChartConfig name) → its canonical values file, relative to the linted
+    /// directory; replaces the `<chart>.values.yaml` search for that chart.
+    #[serde(default)]
+    pub pairs: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -250,6 +261,10 @@ known_namespaces = []
 [options."cloud-init/secret-fetch-retry"]
 # More commands that fetch secrets at boot, as words ("op read", "sops -d").
 commands = []
+
+[options."helm/values-drift"]
+# Chart → canonical values file, when it is not named <chart>.values.yaml.
+# pairs = {{ "rke2-cilium" = "kube/helm/cilium.values.yaml" }}
 "#
     )
 }

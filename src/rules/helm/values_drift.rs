@@ -49,7 +49,13 @@ impl Rule for ValuesDrift {
                 continue;
             }
             let manifest = &p.files[obj.file];
-            let candidates = canonical(cx, &chart, manifest);
+            let candidates = match cx.config.options.values_drift.pairs.get(&chart) {
+                Some(path) => p
+                    .file_by_rel(path.trim_start_matches("./"))
+                    .into_iter()
+                    .collect(),
+                None => canonical(cx, &chart, manifest),
+            };
             let expected_of = |f: usize| {
                 let text = p.files[f].text.trim_start_matches('\u{feff}');
                 if manifest.text.contains("\r\n") {
