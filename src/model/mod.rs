@@ -196,6 +196,17 @@ impl Project {
         out
     }
 
+    /// Every directory holding a discovered file (for "did you mean" hints).
+    pub fn dirs(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .files
+            .iter()
+            .filter_map(|f| f.rel.rsplit_once('/').map(|(d, _)| d))
+            .collect();
+        out.dedup();
+        out
+    }
+
     /// Whether `rel` exists, and is a directory: from what was discovered, else from the disk
     /// (the walk skips ignored and non-YAML files).
     pub fn exists(&self, rel: &str) -> (bool, bool) {

@@ -195,24 +195,11 @@ impl Visit for Collector {
     }
 
     fn visit_for_expr(&mut self, node: &ForExpr) {
-        let before = self.bound.len();
-        self.bound
-            .extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
-        self.bound.push(node.intro.value_var.as_str().to_string());
-        visit::visit_for_expr(self, node);
-        self.bound.truncate(before);
+        walk_for_expr(self, node);
     }
 
-    // `%{ for x in coll }` in a string or heredoc: hcl-edit's walk skips `coll`, and `x`
-    // binds only the body.
     fn visit_for_template_expr(&mut self, node: &hcl_edit::template::ForTemplateExpr) {
-        self.visit_expr(&node.collection_expr);
-        let before = self.bound.len();
-        self.bound
-            .extend(node.key_var.iter().map(|k| k.as_str().to_string()));
-        self.bound.push(node.value_var.as_str().to_string());
-        self.visit_template(&node.template);
-        self.bound.truncate(before);
+        walk_for_template(self, node);
     }
 
     fn visit_func_call(&mut self, node: &FuncCall) {
@@ -526,6 +513,59 @@ impl Visit for DependencyReads {
     }
 }
 
+/// A visitor that knows which names enclosing loops bind.
+trait Binds: Visit {
+    fn bound(&mut self) -> &mut Vec<String>;
+}
+
+impl Binds for Collector {
+    fn bound(&mut self) -> &mut Vec<String> {
+        &mut self.bound
+    }
+}
+
+impl Binds for TemplateUses {
+    fn bound(&mut self) -> &mut Vec<String> {
+        &mut self.bound
+    }
+}
+
+/// `[for k, v in coll : …]`: `coll` is read outside the loop; `k` and `v` bind the rest.
+fn walk_for_expr<V: Binds>(v: &mut V, node: &ForExpr) {
+    v.visit_expr(&node.intro.collection_expr);
+    let before = v.bound().len();
+    let names = node
+        .intro
+        .key_var
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .chain([node.intro.value_var.as_str().to_string()]);
+    v.bound().extend(names);
+    if let Some(key) = &node.key_expr {
+        v.visit_expr(key);
+    }
+    v.visit_expr(&node.value_expr);
+    if let Some(cond) = &node.cond {
+        v.visit_expr(&cond.expr);
+    }
+    v.bound().truncate(before);
+}
+
+/// `%{ for k, v in coll }` in a template, string or heredoc: the same (hcl-edit's own walk skips
+/// `coll`).
+fn walk_for_template<V: Binds>(v: &mut V, node: &hcl_edit::template::ForTemplateExpr) {
+    v.visit_expr(&node.collection_expr);
+    let before = v.bound().len();
+    let names = node
+        .key_var
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .chain([node.value_var.as_str().to_string()]);
+    v.bound().extend(names);
+    v.visit_template(&node.template);
+    v.bound().truncate(before);
+}
+
 /// Root names a Terraform template reads (`${name}`, `${name.attr}`, `%{ for x in name }`),
 /// loop variables excepted; `None` when the text is not a valid template.
 pub fn template_uses(text: &str) -> Option<Vec<(String, Span)>> {
@@ -552,30 +592,11 @@ impl Visit for TemplateUses {
     }
 
     fn visit_for_expr(&mut self, node: &ForExpr) {
-        self.visit_expr(&node.intro.collection_expr);
-        let before = self.bound.len();
-        self.bound
-            .extend(node.intro.key_var.iter().map(|k| k.as_str().to_string()));
-        self.bound.push(node.intro.value_var.as_str().to_string());
-        if let Some(key) = &node.key_expr {
-            self.visit_expr(key);
-        }
-        self.visit_expr(&node.value_expr);
-        if let Some(cond) = &node.cond {
-            self.visit_expr(&cond.expr);
-        }
-        self.bound.truncate(before);
+        walk_for_expr(self, node);
     }
 
-    // hcl-edit's default walk skips the collection; the loop variables bind only the body.
     fn visit_for_template_expr(&mut self, node: &hcl_edit::template::ForTemplateExpr) {
-        self.visit_expr(&node.collection_expr);
-        let before = self.bound.len();
-        self.bound
-            .extend(node.key_var.iter().map(|k| k.as_str().to_string()));
-        self.bound.push(node.value_var.as_str().to_string());
-        self.visit_template(&node.template);
-        self.bound.truncate(before);
+        walk_for_template(self, node);
     }
 }
 

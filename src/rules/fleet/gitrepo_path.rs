@@ -18,11 +18,7 @@ impl Rule for GitrepoPath {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
-        let dirs: Vec<String> = p
-            .files
-            .iter()
-            .filter_map(|f| f.rel.rsplit_once('/').map(|(d, _)| d.to_string()))
-            .collect();
+        let dirs = p.dirs();
         let mut out = Vec::new();
         for g in &p.git_repos {
             let checked: Vec<(Option<String>, bool)> = g
@@ -40,7 +36,7 @@ impl Rule for GitrepoPath {
                 let Some(rel) = rel.filter(|_| !exists) else {
                     continue;
                 };
-                let hint = did_you_mean_path(&rel, dirs.iter().map(String::as_str));
+                let hint = did_you_mean_path(&rel, dirs.iter().copied());
                 out.push(cx.report(&META, g.file, *span, format!("GitRepo `{}` lists `{raw}`, which does not exist in this repository{hint}", g.name)).label("no such directory").help("Fleet silently deploys nothing for it; fix the path, or remove the entry"));
             }
         }

@@ -28,11 +28,7 @@ impl Rule for KustomizationPath {
             .iter()
             .find(|o| o.kind == "GitRepository" && o.name.as_deref() == Some("flux-system"))
             .and_then(url_of);
-        let dirs: Vec<String> = p
-            .files
-            .iter()
-            .filter_map(|f| f.rel.rsplit_once('/').map(|(d, _)| d.to_string()))
-            .collect();
+        let dirs = p.dirs();
         let mut out = Vec::new();
         for f in p.flux.iter().filter(|f| f.kind == FluxKind::Kustomization) {
             let (Some((path, span)), Some(source)) = (&f.path, &f.source) else {
@@ -54,7 +50,7 @@ impl Rule for KustomizationPath {
             }
             let Some(rel) = join("", path) else { continue };
             if !p.exists(&rel).0 {
-                let hint = did_you_mean_path(&rel, dirs.iter().map(String::as_str));
+                let hint = did_you_mean_path(&rel, dirs.iter().copied());
                 out.push(cx.report(&META, f.file, *span, format!("Kustomization `{}` applies `{path}`, which does not exist in this repository{hint}", f.name)).label("no such directory").help("Flux reports `kustomization path not found` at reconcile time and applies nothing; fix the path (relative to the repository root)"));
             }
         }
