@@ -62,6 +62,9 @@ pub struct CheckArgs {
     /// Hide the findings recorded in FILE; fixed ones are listed as stale entries.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
     pub baseline: Option<PathBuf>,
+    /// Also list suppressed findings in SARIF, marked with their suppression and reason.
+    #[arg(long)]
+    pub include_suppressed: bool,
     /// Write the output (of formats given without `=FILE`) to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -252,7 +255,7 @@ fn check(args: CheckArgs) -> i32 {
             && f.format == Format::Human
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
-        let out = report::render(f.format, &runs, color, &enabled);
+        let out = report::render(f.format, &runs, color, &enabled, args.include_suppressed);
         match target {
             Some(path) => {
                 if let Err(e) = std::fs::write(path, out) {

@@ -50,6 +50,8 @@ pub struct Run {
     pub roles: Vec<model::Role>,
     /// Sorted by path, position, rule.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings a suppression hid, with its reason (for SARIF's `suppressions`).
+    pub suppressed: Vec<(Diagnostic, String)>,
 }
 
 /// Lints everything under `root` (a directory or a single file) with the current rayon pool.
@@ -70,7 +72,13 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         })
         .collect();
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
-    let about_suppressions = suppress::apply(&project, &mut diagnostics, &|id| options.enabled(id));
+    let mut suppressed = Vec::new();
+    let about_suppressions = suppress::apply(
+        &project,
+        &mut diagnostics,
+        &|id| options.enabled(id),
+        &mut suppressed,
+    );
     diagnostics.extend(about_suppressions);
     let (files, roles) = (project.files, project.roles);
     let config = &options.config;
@@ -103,11 +111,19 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
             ))
     });
     diagnostics.dedup();
+    suppressed.sort_by(|(a, _), (b, _)| {
+        (files[a.file].rel.as_str(), a.span.start, a.rule).cmp(&(
+            files[b.file].rel.as_str(),
+            b.span.start,
+            b.rule,
+        ))
+    });
     Run {
         root: root.to_path_buf(),
         files,
         roles,
         diagnostics,
+        suppressed,
     }
 }
 

@@ -23,7 +23,8 @@ pub struct Directive {
     pub span: Span,
     /// Rule ids or domains; empty means every rule.
     pub rules: Vec<String>,
-    pub reason: bool,
+    /// The text after the rule list.
+    pub reason: Option<String>,
     /// 0-based lines it covers (inclusive).
     pub lines: (usize, usize),
     /// From an annotation, which has no room for a reason.
@@ -91,7 +92,10 @@ pub fn directives(p: &Project) -> Vec<Directive> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let reason = c.get(3).is_some_and(|m| !m.as_str().trim().is_empty());
+            let reason = c
+                .get(3)
+                .map(|m| m.as_str().trim().to_string())
+                .filter(|r| !r.is_empty());
             let lines = if c.get(1).is_some() {
                 (0, src.line_count())
             } else if own_line {
@@ -138,7 +142,7 @@ pub fn directives(p: &Project) -> Vec<Directive> {
             file: o.file,
             span: v.span,
             rules,
-            reason: true,
+            reason: Some("annotation infralint.dev/ignore".to_string()),
             lines,
             annotation: true,
             used: false,
@@ -153,6 +157,7 @@ pub fn apply(
     p: &Project,
     diagnostics: &mut Vec<Diagnostic>,
     ran: &dyn Fn(&str) -> bool,
+    suppressed: &mut Vec<(Diagnostic, String)>,
 ) -> Vec<Diagnostic> {
     let mut ds = directives(p);
     diagnostics.retain(|d| {
@@ -166,6 +171,7 @@ pub fn apply(
         match hit {
             Some(s) => {
                 s.used = true;
+                suppressed.push((d.clone(), s.reason.clone().unwrap_or_default()));
                 false
             }
             None => true,
@@ -209,7 +215,7 @@ pub fn apply(
             };
             out.push(Diagnostic::new(UNUSED, Severity::Warning, s.file, s.span, message).label("suppresses nothing").help("remove it (the finding was fixed), or correct the rule id; stale suppressions hide future findings"));
         }
-        if ran(REASON) && !s.reason && !s.annotation {
+        if ran(REASON) && s.reason.is_none() && !s.annotation {
             out.push(Diagnostic::new(REASON, Severity::Warning, s.file, s.span, format!("suppression of {named} gives no reason")).label("why?").help("say why after the rule list: `# infralint: ignore[rule-id] read by the policy pipeline`"));
         }
     }

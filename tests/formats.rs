@@ -160,3 +160,33 @@ fn gitlab_report_matches_the_code_quality_schema() {
     prints.dedup();
     assert_eq!(prints.len(), report.as_array().unwrap().len());
 }
+
+#[test]
+fn suppressed_findings_appear_in_sarif_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("versions.tf"),
+        "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("main.tf"), "# infralint: ignore[terraform/unused-data-source] read by terratest\ndata \"aws_caller_identity\" \"me\" {}\n").unwrap();
+    let results = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = Command::new(env!("CARGO_BIN_EXE_infralint"))
+            .args(["check", ".", "--format", "sarif"])
+            .args(args)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["runs"][0]["results"].as_array().unwrap().clone()
+    };
+    assert!(results(&[]).is_empty());
+    let with = results(&["--include-suppressed"]);
+    assert_eq!(with.len(), 1);
+    assert_eq!(with[0]["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        with[0]["suppressions"][0]["justification"],
+        "read by terratest"
+    );
+}

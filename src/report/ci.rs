@@ -65,7 +65,12 @@ fn level(s: Severity) -> &'static str {
 
 /// SARIF 2.1.0: one run, every enabled rule in the driver, cross-file evidence as related
 /// locations. `src_root` is the directory `%SRCROOT%` stands for.
-pub fn sarif(runs: &[Run], enabled: &dyn Fn(&str) -> bool, src_root: &str) -> String {
+pub fn sarif(
+    runs: &[Run],
+    enabled: &dyn Fn(&str) -> bool,
+    src_root: &str,
+    include_suppressed: bool,
+) -> String {
     let rules: Vec<&'static crate::rules::RuleMeta> = ALL
         .iter()
         .map(|r| r.meta())
@@ -86,36 +91,13 @@ pub fn sarif(runs: &[Run], enabled: &dyn Fn(&str) -> bool, src_root: &str) -> St
         .collect();
     let mut results = Vec::new();
     for run in runs {
-        for d in &run.diagnostics {
-            let related: Vec<Value> = d
-                .related
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let mut l = location(run, r.file, r.span);
-                    l["id"] = json!(i);
-                    l["message"] = json!({ "text": r.message });
-                    l
-                })
-                .collect();
-            let text = match &d.help {
-                Some(h) => format!("{}\n{h}", d.message),
-                None => d.message.clone(),
-            };
-            let mut result = json!({
-                "ruleId": d.rule,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": [location(run, d.file, d.span)],
-                "partialFingerprints": { "infralint/v1": fingerprint(run, d) },
-            });
-            if let Some(i) = rules.iter().position(|m| m.id == d.rule) {
-                result["ruleIndex"] = json!(i);
+        results.extend(run.diagnostics.iter().map(|d| result(run, d, &rules)));
+        if include_suppressed {
+            for (d, reason) in &run.suppressed {
+                let mut r = result(run, d, &rules);
+                r["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+                results.push(r);
             }
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            results.push(result);
         }
     }
     let root = if src_root.ends_with('/') {
@@ -134,6 +116,39 @@ pub fn sarif(runs: &[Run], enabled: &dyn Fn(&str) -> bool, src_root: &str) -> St
         }],
     });
     serde_json::to_string_pretty(&out).expect("JSON values always serialise") + "\n"
+}
+
+/// One SARIF result; `rules` are the driver's, for `ruleIndex`.
+fn result(run: &Run, d: &Diagnostic, rules: &[&'static crate::rules::RuleMeta]) -> Value {
+    let related: Vec<Value> = d
+        .related
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut l = location(run, r.file, r.span);
+            l["id"] = json!(i);
+            l["message"] = json!({ "text": r.message });
+            l
+        })
+        .collect();
+    let text = match &d.help {
+        Some(h) => format!("{}\n{h}", d.message),
+        None => d.message.clone(),
+    };
+    let mut result = json!({
+        "ruleId": d.rule,
+        "level": level(d.severity),
+        "message": { "text": text },
+        "locations": [location(run, d.file, d.span)],
+        "partialFingerprints": { "infralint/v1": fingerprint(run, d) },
+    });
+    if let Some(i) = rules.iter().position(|m| m.id == d.rule) {
+        result["ruleIndex"] = json!(i);
+    }
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    result
 }
 
 /// GitLab Code Quality: the JSON array its merge request widget reads.

@@ -49,14 +49,20 @@ impl std::str::FromStr for FormatArg {
 }
 
 /// Renders `runs` in `format`; `color` only matters for human output.
-pub fn render(format: Format, runs: &[Run], color: bool, enabled: &dyn Fn(&str) -> bool) -> String {
+pub fn render(
+    format: Format,
+    runs: &[Run],
+    color: bool,
+    enabled: &dyn Fn(&str) -> bool,
+    include_suppressed: bool,
+) -> String {
     let src_root = std::env::current_dir()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|_| ".".into());
     match format {
         Format::Human => human::render(runs, color, false),
         Format::Json => json::render(runs) + "\n",
-        Format::Sarif => ci::sarif(runs, enabled, &src_root),
+        Format::Sarif => ci::sarif(runs, enabled, &src_root, include_suppressed),
         Format::Gitlab => ci::gitlab(runs),
         Format::Github => ci::github(runs),
         Format::Junit => ci::junit(runs),
