@@ -14,6 +14,8 @@ pub struct TgPath {
 }
 
 pub const ROOT: &str = "\u{0}root/";
+/// `ROOT` without its slash, as a path prefix written before `/rest`.
+pub const ROOT_PREFIX: &str = "\u{0}root";
 
 /// `dependency "name" { config_path = … }`, or an entry of `dependencies { paths = […] }`.
 #[derive(Clone, Debug)]

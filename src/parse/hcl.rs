@@ -3,7 +3,7 @@
 use crate::model::terraform::{
     Address, BlockKind, FileCall, TfAttr, TfBlock, TfFile, TfRef, VarsMap,
 };
-use crate::model::terragrunt::{TgDep, TgFile, TgPath, TgRead, ROOT};
+use crate::model::terragrunt::{TgDep, TgFile, TgPath, TgRead, ROOT, ROOT_PREFIX};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
 use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
@@ -317,17 +317,25 @@ fn first_attr(t: &Traversal) -> Option<String> {
     }
 }
 
+fn is_path_module(expr: &Expression) -> bool {
+    matches!(expr, Expression::Traversal(tr) if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path") && first_attr(tr).as_deref() == Some("module"))
+}
+
 /// Whether a path starts with `${path.module}`: only then is it relative to the module's own
 /// directory rather than to wherever Terraform runs.
 fn starts_with_path_module(expr: &Expression) -> bool {
     let Expression::StringTemplate(t) = expr else {
         return false;
     };
-    matches!(t.iter().next(), Some(Element::Interpolation(i)) if matches!(&i.expr, Expression::Traversal(tr) if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path") && matches!(first_attr(tr).as_deref(), Some("module"))))
+    matches!(t.iter().next(), Some(Element::Interpolation(i)) if is_path_module(&i.expr))
 }
 
-/// `"x.yaml"`, `"${path.module}/x.yaml"` → a path relative to the module directory.
-fn static_path(expr: &Expression) -> Option<String> {
+/// A string known without evaluating anything but the interpolations `subst` knows (given the
+/// interpolation and whether it comes first).
+fn static_string(
+    expr: &Expression,
+    subst: impl Fn(&Expression, bool) -> Option<&'static str>,
+) -> Option<String> {
     match expr {
         Expression::String(s) => Some(s.as_str().to_string()),
         Expression::StringTemplate(t) => {
@@ -335,15 +343,7 @@ fn static_path(expr: &Expression) -> Option<String> {
             for element in t.iter() {
                 match element {
                     Element::Literal(s) => out.push_str(s.as_str()),
-                    Element::Interpolation(i) => match &i.expr {
-                        Expression::Traversal(tr)
-                            if matches!(&tr.expr, Expression::Variable(v) if v.as_str() == "path")
-                                && first_attr(tr).as_deref() == Some("module") =>
-                        {
-                            out.push('.')
-                        }
-                        _ => return None,
-                    },
+                    Element::Interpolation(i) => out.push_str(subst(&i.expr, out.is_empty())?),
                     Element::Directive(_) => return None,
                 }
             }
@@ -351,6 +351,11 @@ fn static_path(expr: &Expression) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `"x.yaml"`, `"${path.module}/x.yaml"` → a path relative to the module directory.
+fn static_path(expr: &Expression) -> Option<String> {
+    static_string(expr, |e, _| is_path_module(e).then_some("."))
 }
 
 /// The parts of a `terragrunt.hcl` that tie units together.
@@ -433,34 +438,16 @@ fn is_remote(source: &str) -> bool {
 
 /// A static path: a literal, or one built from `get_terragrunt_dir()` / `get_repo_root()`.
 fn tg_path(expr: &Expression) -> Option<String> {
-    match expr {
-        Expression::String(s) => Some(s.as_str().to_string()),
-        Expression::StringTemplate(t) => {
-            let mut out = String::new();
-            for element in t.iter() {
-                match element {
-                    Element::Literal(s) => out.push_str(s.as_str()),
-                    Element::Interpolation(i) => match &i.expr {
-                        Expression::FuncCall(f)
-                            if f.args.iter().next().is_none() && out.is_empty() =>
-                        {
-                            match f.name.name.as_str() {
-                                "get_terragrunt_dir" => out.push('.'),
-                                "get_repo_root" | "get_path_to_repo_root" => {
-                                    out.push_str(ROOT.trim_end_matches('/'))
-                                }
-                                _ => return None,
-                            }
-                        }
-                        _ => return None,
-                    },
-                    Element::Directive(_) => return None,
-                }
+    static_string(expr, |e, first| match e {
+        Expression::FuncCall(f) if f.args.iter().next().is_none() && first => {
+            match f.name.name.as_str() {
+                "get_terragrunt_dir" => Some("."),
+                "get_repo_root" | "get_path_to_repo_root" => Some(ROOT_PREFIX),
+                _ => None,
             }
-            Some(out)
         }
         _ => None,
-    }
+    })
 }
 
 /// Whether any literal text (strings, heredocs) in a block contains `needle`.
