@@ -1,5 +1,4 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::EntityKind;
 use crate::model::terraform::Address;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -19,22 +18,11 @@ impl Rule for UnusedDataSource {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for id in cx.graph.entities(EntityKind::TfBlock) {
-            let e = cx.graph.entity(id);
-            let (Some(Address::Data(t, n)), Some(file), Some(m)) = (&e.addr, e.file, e.module)
-            else {
+        let data = |a: &Address| matches!(a, Address::Data(..));
+        for (e, addr, file, m) in super::unreferenced_blocks(cx, data) {
+            let Address::Data(t, n) = addr else {
                 continue;
             };
-            // A file of the module that did not parse may hold the reference.
-            // An override block merges into its base declaration, which is judged instead.
-            if crate::model::terraform::is_override(&cx.project.files[file].rel) {
-                continue;
-            }
-            if !cx.project.module_parsed(m)
-                || cx.graph.referrers(id).iter().any(|(from, _)| *from != id)
-            {
-                continue;
-            }
             let dir = &cx.project.modules[m].dir;
             let module = if dir.is_empty() {
                 "the root module".to_string()

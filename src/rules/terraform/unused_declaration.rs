@@ -1,5 +1,4 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::graph::EntityKind;
 use crate::model::terraform::Address;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -19,22 +18,8 @@ impl Rule for UnusedDeclaration {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for id in cx.graph.entities(EntityKind::TfBlock) {
-            let e = cx.graph.entity(id);
-            let (Some(addr @ (Address::Var(_) | Address::Local(_))), Some(file), Some(m)) =
-                (&e.addr, e.file, e.module)
-            else {
-                continue;
-            };
-            // An override block merges into its base declaration, which is judged instead.
-            if crate::model::terraform::is_override(&cx.project.files[file].rel) {
-                continue;
-            }
-            if !cx.project.module_parsed(m)
-                || cx.graph.referrers(id).iter().any(|(from, _)| *from != id)
-            {
-                continue;
-            }
+        let declared = |a: &Address| matches!(a, Address::Var(_) | Address::Local(_));
+        for (e, addr, file, _) in super::unreferenced_blocks(cx, declared) {
             let (what, name, fix) = match addr {
                 Address::Var(n) => (
                     "variable",
