@@ -240,6 +240,17 @@ impl Visit for Collector {
     }
 }
 
+/// The leading `.name` steps of a traversal, each with its span; stops at the first index or splat.
+fn attr_chain(t: &Traversal) -> Vec<(&str, Span)> {
+    t.operators
+        .iter()
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some((id.as_str(), span_of(op))),
+            _ => None,
+        })
+        .collect()
+}
+
 fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
     let Expression::Variable(root) = &t.expr else {
         return None;
@@ -248,14 +259,7 @@ fn reference(t: &Traversal, bound: &[String]) -> Option<TfRef> {
     if bound.iter().any(|b| b == root_name) {
         return None;
     }
-    let names: Vec<(&str, Span)> = t
-        .operators
-        .iter()
-        .map_while(|op| match op.value() {
-            TraversalOperator::GetAttr(id) => Some((id.as_str(), span_of(op))),
-            _ => None,
-        })
-        .collect();
+    let names = attr_chain(t);
     let start = span_of(root).start;
     let upto = |n: usize| names.get(n - 1).map(|(_, s)| Span::new(start, s.end));
     let name = |n: usize| names.get(n).map(|(s, _)| s.to_string());
@@ -477,14 +481,7 @@ struct DependencyReads(Vec<TgRead>);
 
 impl Visit for DependencyReads {
     fn visit_traversal(&mut self, node: &Traversal) {
-        let names: Vec<(&str, Span)> = node
-            .operators
-            .iter()
-            .map_while(|op| match op.value() {
-                TraversalOperator::GetAttr(id) => Some((id.as_str(), span_of(op))),
-                _ => None,
-            })
-            .collect();
+        let names = attr_chain(node);
         if let (Expression::Variable(root), [(dep, _), ("outputs", _), (output, end), ..]) =
             (&node.expr, names.as_slice())
         {
