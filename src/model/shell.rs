@@ -319,18 +319,7 @@ fn word_end(b: &[u8], mut i: usize) -> usize {
             b'(' => break,
             b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => break,
             b'\\' => i += 2,
-            b'\'' => {
-                i = b[i + 1..]
-                    .iter()
-                    .position(|&c| c == b'\'')
-                    .map_or(b.len(), |p| i + p + 2)
-            }
-            b'`' => {
-                i = b[i + 1..]
-                    .iter()
-                    .position(|&c| c == b'`')
-                    .map_or(b.len(), |p| i + p + 2)
-            }
+            q @ (b'\'' | b'`') => i = past_quote(b, i, q),
             b'"' => i = skip_double_quoted(b, i),
             b'$' if b.get(i + 1) == Some(&b'(') => i = skip_nested(b, i + 1, b'(', b')'),
             b'$' if b.get(i + 1) == Some(&b'{') => i = skip_nested(b, i + 1, b'{', b'}'),
@@ -338,6 +327,14 @@ fn word_end(b: &[u8], mut i: usize) -> usize {
         }
     }
     i.min(b.len())
+}
+
+/// From an opening quote `q` at `i`, the offset just past its closing twin (no escapes inside).
+fn past_quote(b: &[u8], i: usize, q: u8) -> usize {
+    b[i + 1..]
+        .iter()
+        .position(|&c| c == q)
+        .map_or(b.len(), |p| i + p + 2)
 }
 
 fn skip_double_quoted(b: &[u8], mut i: usize) -> usize {
@@ -366,12 +363,7 @@ fn skip_nested(b: &[u8], mut i: usize, open: u8, close: u8) -> usize {
                 }
             }
             b'\\' => i += 1,
-            b'\'' => {
-                i = b[i + 1..]
-                    .iter()
-                    .position(|&c| c == b'\'')
-                    .map_or(b.len(), |p| i + p + 1)
-            }
+            b'\'' => i = past_quote(b, i, b'\'') - 1,
             b'"' => i = skip_double_quoted(b, i) - 1,
             _ => {}
         }
