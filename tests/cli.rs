@@ -23,20 +23,28 @@ fn json(args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), v)
 }
 
-fn rules_of(v: &Value) -> Vec<String> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
+fn diags(v: &Value) -> &[Value] {
+    v["diagnostics"].as_array().unwrap()
+}
+
+/// One string field of every diagnostic.
+fn column(v: &Value, key: &str) -> Vec<String> {
+    diags(v)
         .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .map(|d| d[key].as_str().unwrap().to_string())
         .collect()
+}
+
+/// Two string fields of every diagnostic.
+fn pairs(v: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    column(v, a).into_iter().zip(column(v, b)).collect()
 }
 
 #[test]
 fn demo_fires_every_seed_rule_and_exits_1() {
     let (code, v) = json(&["check", "fixtures/demo", "--format", "json"]);
     assert_eq!(code, 1);
-    let rules = rules_of(&v);
+    let rules = column(&v, "rule");
     for id in [
         "terraform/module-cycle",
         "cloud-init/secret-fetch-retry",
@@ -66,7 +74,7 @@ fn json_shape_is_the_public_contract() {
     };
     assert_eq!(keys(&v), ["diagnostics", "summary", "version"]);
     assert_eq!(keys(&v["summary"]), ["errors", "files", "warnings"]);
-    for d in v["diagnostics"].as_array().unwrap() {
+    for d in diags(&v) {
         assert_eq!(
             keys(d),
             [
@@ -93,9 +101,7 @@ fn json_shape_is_the_public_contract() {
             assert_eq!(keys(r), ["column", "line", "message", "path"]);
         }
     }
-    let errors = v["diagnostics"]
-        .as_array()
-        .unwrap()
+    let errors = diags(&v)
         .iter()
         .filter(|d| d["severity"] == "error")
         .count();
@@ -125,7 +131,7 @@ fn select_and_ignore_take_ids_and_domains() {
         "--select",
         "terraform/",
     ]);
-    let rules = rules_of(&v);
+    let rules = column(&v, "rule");
     assert!(
         !rules.is_empty() && rules.iter().all(|r| r.starts_with("terraform/")),
         "{rules:?}"
@@ -140,7 +146,7 @@ fn select_and_ignore_take_ids_and_domains() {
         "--ignore",
         "helm/values-drift",
     ]);
-    let rules = rules_of(&v);
+    let rules = column(&v, "rule");
     assert!(
         rules
             .iter()
@@ -234,17 +240,7 @@ fn hostile_inputs_become_diagnostics_and_the_rest_is_linted() {
     }
     let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1);
-    let found: Vec<(String, String)> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            (
-                x["path"].as_str().unwrap().to_string(),
-                x["rule"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let found = pairs(&v, "path", "rule");
     for (path, rule) in [
         ("broken/main.tf", "parse/syntax-error"),
         ("latin1/main.tf", "parse/unreadable-file"),
@@ -260,12 +256,7 @@ fn hostile_inputs_become_diagnostics_and_the_rest_is_linted() {
             "missing {rule} on {path}: {found:?}"
         );
     }
-    let bad = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["path"] == "bad.yaml")
-        .unwrap();
+    let bad = diags(&v).iter().find(|x| x["path"] == "bad.yaml").unwrap();
     assert_eq!(
         (bad["line"].as_u64(), bad["column"].as_u64()),
         (Some(3), Some(5))
@@ -293,7 +284,7 @@ fn config_raises_severity_and_turns_rules_off() {
     assert_eq!((code, v["summary"]["errors"].as_u64()), (1, Some(1)));
     write(d, "infralint.toml", b"[rules]\nterraform = \"off\"\n");
     let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
-    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    assert_eq!((code, diags(&v).len()), (0, 0));
     write(
         d,
         "infralint.toml",
@@ -316,7 +307,7 @@ fn inline_suppression() {
         b"terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n  }\n}\n",
     );
     let (code, v) = json(&["check", d.to_str().unwrap(), "--format", "json"]);
-    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    assert_eq!((code, diags(&v).len()), (0, 0));
 }
 
 #[test]
@@ -405,17 +396,9 @@ fn file_arguments_are_linted_in_their_directory() {
         "--format",
         "json",
     ]);
-    let found: Vec<String> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            format!(
-                "{} {}",
-                x["path"].as_str().unwrap(),
-                x["message"].as_str().unwrap()
-            )
-        })
+    let found: Vec<String> = pairs(&v, "path", "message")
+        .into_iter()
+        .map(|(path, message)| format!("{path} {message}"))
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -428,7 +411,7 @@ fn file_arguments_are_linted_in_their_directory() {
         "--format",
         "json",
     ]);
-    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    assert_eq!((code, diags(&v).len()), (0, 0));
 }
 
 #[test]
@@ -528,17 +511,7 @@ fn config_is_found_above_the_path_and_applies_overrides_and_excludes() {
         "--format",
         "json",
     ]);
-    let found: Vec<(String, String)> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            (
-                x["path"].as_str().unwrap().to_string(),
-                x["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let found = pairs(&v, "path", "severity");
     assert_eq!(code, 1);
     assert_eq!(
         found,
@@ -609,7 +582,7 @@ fn baseline_hides_known_findings_reports_new_ones_and_stale_entries() {
         "--baseline",
         base.to_str().unwrap(),
     ]);
-    assert_eq!((code, v["diagnostics"].as_array().unwrap().len()), (0, 0));
+    assert_eq!((code, diags(&v).len()), (0, 0));
     // Lines move: still known. A new unused data source: reported. One fixed: stale.
     write(d, "a/main.tf", b"\n\n# moved down\ndata \"aws_caller_identity\" \"me\" {}\ndata \"aws_region\" \"here\" {}\n");
     write(d, "b/main.tf", b"output \"x\" {\n  value = 1\n}\n");
@@ -622,12 +595,7 @@ fn baseline_hides_known_findings_reports_new_ones_and_stale_entries() {
         base.to_str().unwrap(),
     ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let found: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["message"].as_str().unwrap())
-        .collect();
+    let found = column(&v, "message");
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("aws_region"));
     let stderr = String::from_utf8_lossy(&out.stderr);
