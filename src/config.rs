@@ -36,7 +36,7 @@ pub struct Config {
     /// Rule id or domain → level. The most specific key wins.
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
-    /// Findings in files matching these globs (relative to the linted directory) are dropped;
+    /// Findings in files matching these globs (relative to this file's directory) are dropped;
     /// the files are still read for cross-file context. `.infralintignore` skips files entirely.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -84,8 +84,8 @@ pub struct RuleOptions {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValuesDriftOptions {
-    /// Chart (or HelmChartConfig name) → its canonical values file, relative to the linted
-    /// directory; replaces the `<chart>.values.yaml` search for that chart.
+    /// Chart (or HelmChartConfig name) → its canonical values file, relative to the
+    /// configuration file's directory; replaces the `<chart>.values.yaml` search for that chart.
     #[serde(default)]
     pub pairs: BTreeMap<String, String>,
 }
@@ -100,6 +100,9 @@ pub struct SecretFetchOptions {
 
 #[derive(Clone, Debug, Default)]
 struct Compiled {
+    /// The configuration file's directory: paths in the file are relative to it, so it means
+    /// the same whichever subdirectory is linted.
+    base: Option<PathBuf>,
     exclude: Option<GlobSet>,
     overrides: Vec<GlobSet>,
 }
@@ -145,6 +148,10 @@ impl Config {
             ),
         )?;
         let err = |e: String| format!("{}: {e}", path.display());
+        config.compiled.base = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
         config.compiled.exclude = Some(globs(&config.exclude).map_err(err)?);
         config.compiled.overrides = config
             .overrides
@@ -173,6 +180,30 @@ impl Config {
             }
         }
         None
+    }
+
+    /// What to put before a path relative to the linted `root` to make it relative to the
+    /// configuration file: `infra/` when linting `infra/` under it. Empty when the root is not
+    /// under the configuration's directory (`--config` from elsewhere): then paths in the file
+    /// are relative to the root.
+    pub fn prefix(&self, root: &Path) -> String {
+        let Some(base) = &self.compiled.base else {
+            return String::new();
+        };
+        let Ok(root) = root.canonicalize() else {
+            return String::new();
+        };
+        let dir = if root.is_file() {
+            root.parent().map(Path::to_path_buf).unwrap_or(root)
+        } else {
+            root
+        };
+        match dir.strip_prefix(base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => {
+                format!("{}/", crate::discover::relative(Path::new(""), rel))
+            }
+            _ => String::new(),
+        }
     }
 
     pub fn level(&self, id: &str) -> Option<Level> {
@@ -240,6 +271,7 @@ pub fn template() -> String {
     format!(
         r#"# infralint configuration: every key is optional. `infralint rules` lists the rules,
 # `infralint explain <rule>` documents one. Found by walking up from the linted directory.
+# Globs and paths below are relative to this file's directory.
 
 # Findings in files matching these globs are not reported (the files are still read for
 # cross-file context). To skip files entirely, list them in .infralintignore.

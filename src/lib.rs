@@ -82,13 +82,15 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     diagnostics.extend(about_suppressions);
     let (files, roles) = (project.files, project.roles);
     let config = &options.config;
+    let prefix = config.prefix(root);
+    let in_config = |file: usize| format!("{prefix}{}", files[file].rel);
     diagnostics.retain(|d| {
-        let rel = files[d.file].rel.as_str();
-        !config.excluded(rel) && config.level_for(d.rule, rel) != Some(config::Level::Off)
+        let rel = in_config(d.file);
+        !config.excluded(&rel) && config.level_for(d.rule, &rel) != Some(config::Level::Off)
     });
     for d in &mut diagnostics {
         if let Some(sev) = config
-            .level_for(d.rule, &files[d.file].rel)
+            .level_for(d.rule, &in_config(d.file))
             .and_then(config::Level::severity)
         {
             d.severity = sev;

@@ -502,24 +502,22 @@ fn config_is_found_above_the_path_and_applies_overrides_and_excludes() {
     write(
         d,
         ".infralint.toml",
-        b"exclude = [\"**/tests/fixtures/**\"]\n[rules]\n\"terraform/unused-data-source\" = \"error\"\n[[overrides]]\nfiles = [\"legacy/**\"]\nrules = { terraform = \"info\" }\n",
+        b"exclude = [\"**/tests/fixtures/**\"]\n[rules]\n\"terraform/unused-data-source\" = \"error\"\n[[overrides]]\nfiles = [\"infra/legacy/**\"]\nrules = { terraform = \"info\" }\n",
     );
-    // Run from a subdirectory: the file two levels up applies.
-    let (code, v) = json(&[
-        "check",
-        d.join("infra").to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let found = pairs(&v, "path", "severity");
-    assert_eq!(code, 1);
-    assert_eq!(
-        found,
-        [
-            ("legacy/main.tf".to_string(), "info".to_string()),
-            ("live/main.tf".to_string(), "error".to_string())
-        ]
-    );
+    // Run from a subdirectory: the file two levels up applies, and its globs stay relative to
+    // its own directory, so both runs judge the same files the same way.
+    for (dir, prefix) in [("infra", ""), ("", "infra/")] {
+        let (code, v) = json(&["check", d.join(dir).to_str().unwrap(), "--format", "json"]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            pairs(&v, "path", "severity"),
+            [
+                (format!("{prefix}legacy/main.tf"), "info".to_string()),
+                (format!("{prefix}live/main.tf"), "error".to_string())
+            ],
+            "linting `{dir}`"
+        );
+    }
 }
 
 #[test]
@@ -603,4 +601,34 @@ fn baseline_hides_known_findings_reports_new_ones_and_stale_entries() {
         stderr.contains("1 baseline entries no longer occur") && stderr.contains("b/main.tf"),
         "{stderr}"
     );
+}
+
+#[test]
+fn configured_values_pair_resolves_from_the_config_directory_when_linting_below_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join(".git")).unwrap();
+    let case = Path::new("fixtures/helm/values-drift/fail/configured-pair");
+    for rel in [
+        "infralint.toml",
+        "kube/helm/cilium.values.yaml",
+        "kube/manifests/rke2-cilium-config.yaml",
+    ] {
+        write(d, rel, &std::fs::read(case.join(rel)).unwrap());
+    }
+    for dir in ["", "kube"] {
+        let (_, v) = json(&[
+            "check",
+            d.join(dir).to_str().unwrap(),
+            "--format",
+            "json",
+            "--select",
+            "helm/values-drift",
+        ]);
+        let related = v["diagnostics"][0]["related"][0]["path"].as_str();
+        assert!(
+            related.is_some_and(|p| p.ends_with("helm/cilium.values.yaml")),
+            "linting `{dir}`: {v}"
+        );
+    }
 }

@@ -50,10 +50,14 @@ impl Rule for ValuesDrift {
             }
             let manifest = &p.files[obj.file];
             let candidates = match cx.config.options.values_drift.pairs.get(&chart) {
-                Some(path) => p
-                    .file_by_rel(path.trim_start_matches("./"))
-                    .into_iter()
-                    .collect(),
+                Some(path) => {
+                    let prefix = cx.config.prefix(&p.root);
+                    path.trim_start_matches("./")
+                        .strip_prefix(prefix.as_str())
+                        .and_then(|rel| p.file_by_rel(rel))
+                        .into_iter()
+                        .collect()
+                }
                 None => canonical(cx, &chart, manifest),
             };
             let expected_of = |f: usize| {
