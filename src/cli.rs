@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its default severity and summary.
     Rules,
     /// Print the cross-file reference graph (Terraform, cloud-init templates, GitOps).
@@ -80,9 +80,29 @@ pub struct CheckArgs {
     /// Configuration file (default: `infralint.toml` in the first PATH, if present).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Kubernetes version for schema validation and deprecated APIs: 1.35, 1.36 or 1.37
+    /// (default: the newest, or `[k8s] version`).
+    #[arg(long, value_name = "VERSION", value_parser = parse_k8s_version)]
+    pub kubernetes_version: Option<&'static str>,
+    /// Unknown fields in Kubernetes objects are not errors (strict is the default).
+    #[arg(long)]
+    pub no_strict: bool,
+    /// A schema catalog for custom resources, laid out as `<group>/<kind>_<version>.json`
+    /// (kubeconform / CRDs-catalog). Repeatable; added to `[k8s] schema_dirs`.
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Vec<PathBuf>,
     /// List the files that would be linted and what each was recognised as, then exit.
     #[arg(long)]
     pub show_files: bool,
+}
+
+fn parse_k8s_version(v: &str) -> Result<&'static str, String> {
+    crate::schema::k8s::normalise(v).ok_or_else(|| {
+        format!(
+            "unsupported Kubernetes version `{v}`; use one of {}",
+            crate::schema::k8s::VERSIONS.join(", ")
+        )
+    })
 }
 
 /// Runs the command line and returns the process exit code.
@@ -117,7 +137,7 @@ pub fn main() -> i32 {
                 2
             }
         },
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Init { path } => {
             let file = path.join(crate::config::FILE_NAMES[0]);
             if let Some(existing) = crate::config::FILE_NAMES
@@ -199,6 +219,24 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
+    let mut config = config;
+    if let Some(v) = args.kubernetes_version {
+        config.k8s.version = Some(v.to_string());
+    }
+    if args.no_strict {
+        config.k8s.strict = Some(false);
+    }
+    for dir in &args.schema_dir {
+        if !dir.is_dir() {
+            eprintln!("error: --schema-dir {}: no such directory", dir.display());
+            return 2;
+        }
+        let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        config
+            .k8s
+            .schema_dirs
+            .push(absolute.to_string_lossy().into_owned());
+    }
     let options = Options {
         select: args.select,
         ignore: args.ignore,

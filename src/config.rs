@@ -65,9 +65,13 @@ pub struct K8sConfig {
     /// Namespaces created outside the repository (by hand, by another tool).
     #[serde(default)]
     pub known_namespaces: Vec<String>,
-    /// Reserved for schema validation: the Kubernetes version and extra schema directories.
+    /// The Kubernetes version schemas are checked against (`1.37`); the newest by default.
     #[serde(default)]
     pub version: Option<String>,
+    /// Unknown fields are errors (like `kubeconform -strict`); true by default.
+    #[serde(default)]
+    pub strict: Option<bool>,
+    /// Schema catalogs in the kubeconform layout, `<group>/<kind>_<version>.json`.
     #[serde(default)]
     pub schema_dirs: Vec<String>,
 }
@@ -147,6 +151,15 @@ impl Config {
                     .flat_map(|o| o.rules.keys().cloned()),
             ),
         )?;
+        if let Some(v) = &config.k8s.version {
+            if crate::schema::k8s::normalise(v).is_none() {
+                return Err(format!(
+                    "{}: k8s.version `{v}` is not supported; use one of {}",
+                    path.display(),
+                    crate::schema::k8s::VERSIONS.join(", ")
+                ));
+            }
+        }
         let err = |e: String| format!("{}: {e}", path.display());
         config.compiled.base = path
             .canonicalize()
@@ -203,6 +216,14 @@ impl Config {
                 format!("{}/", crate::discover::relative(Path::new(""), rel))
             }
             _ => String::new(),
+        }
+    }
+
+    /// A path written in the configuration file, relative to that file's directory.
+    pub fn path(&self, written: &str) -> PathBuf {
+        match &self.compiled.base {
+            Some(base) => base.join(written),
+            None => PathBuf::from(written),
         }
     }
 
@@ -289,6 +310,12 @@ exclude = []
 [k8s]
 # Namespaces created outside this repository (by hand, by another tool).
 known_namespaces = []
+# Kubernetes version for schema validation and deprecated APIs: "1.35", "1.36" or "1.37".
+# version = "1.37"
+# Unknown fields in objects are errors, like kubeconform -strict.
+# strict = true
+# Schema catalogs for custom resources, laid out as <group>/<kind>_<version>.json.
+schema_dirs = []
 
 [options."cloud-init/secret-fetch-retry"]
 # More commands that fetch secrets at boot, as words ("op read", "sops -d").

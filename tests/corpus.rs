@@ -18,8 +18,10 @@ fn corpora() -> Vec<PathBuf> {
 
 fn findings(dir: &Path) -> Vec<String> {
     let run = lint(dir, 2, &Options::default());
+    // Info notes ("no schema for this kind") say what was not checked; they claim no defect.
     run.diagnostics
         .iter()
+        .filter(|d| d.severity != infralint::diagnostic::Severity::Info)
         .map(|d| {
             let file = &run.files[d.file];
             format!("{} {}:{}", d.rule, file.rel, file.line_col(d.span.start).0)

@@ -54,6 +54,7 @@ impl Context<'_> {
 
 /// Every rule, in id order.
 pub static ALL: &[&dyn Rule] = &[
+    &cloud_init::schema::Schema,
     &cloud_init::secret_fetch_retry::SecretFetchRetry,
     &fleet::depends_on::DependsOn,
     &fleet::gitrepo_path::GitrepoPath,
@@ -68,8 +69,10 @@ pub static ALL: &[&dyn Rule] = &[
     &infralint::unused_suppression::UnusedSuppression,
     &ingress_nginx::publish_status_address::PublishStatusAddress,
     &k8s::dangling_reference::DanglingReference,
+    &k8s::deprecated_api::DeprecatedApi,
     &k8s::duplicate_object::DuplicateObject,
     &k8s::namespace_not_declared::NamespaceNotDeclared,
+    &k8s::schema::Schema,
     &kustomize::missing_resource::MissingResource,
     &kustomize::unlisted_file::UnlistedFile,
     &parse::duplicate_key::DuplicateKey,

@@ -1,0 +1,106 @@
+//! cloud-init's cloud-config schema (from Debian's package, `scripts/import-cloud-init-schema`),
+//! compiled once per process as cloud-init itself does: draft 4.
+
+use super::Documents;
+use jsonschema::paths::Location;
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+use std::sync::{Arc, OnceLock};
+
+const DATA: &[u8] = include_bytes!("../../schemas/cloud-init/schema-cloud-config-v1.json.gz");
+const BASE: &str = "https://cloud-init.infralint.invalid/schema-cloud-config-v1.json";
+
+pub struct CloudSchema {
+    pub validator: Validator,
+    pub docs: Documents,
+    /// Every top-level key some module reads: the schema leaves the top level open, so an
+    /// unknown key (a typo) is only caught against this list.
+    pub known: BTreeSet<String>,
+}
+
+pub fn schema() -> Option<&'static CloudSchema> {
+    static LOADED: OnceLock<Option<CloudSchema>> = OnceLock::new();
+    LOADED.get_or_init(load).as_ref()
+}
+
+fn load() -> Option<CloudSchema> {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(DATA)
+        .read_to_string(&mut text)
+        .ok()?;
+    let schema: Value = serde_json::from_str(&text).ok()?;
+    let validator = jsonschema::options()
+        .with_draft(Draft::Draft4)
+        .with_base_uri(BASE)
+        .offline()
+        .build(&schema)
+        .ok()?;
+    let mut known: BTreeSet<String> = properties(&schema).collect();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        if let Some(def) = part["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
+            if let Some(target) = schema.pointer(def) {
+                known.extend(properties(target));
+            }
+        }
+    }
+    Some(CloudSchema {
+        validator,
+        docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),
+        known,
+    })
+}
+
+fn properties(schema: &Value) -> impl Iterator<Item = String> + '_ {
+    schema["properties"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.keys().cloned())
+}
+
+/// A deprecated key or value form in use, found through the annotations of the subschemas
+/// that matched (a keyword validator would miss the ones inside `oneOf`).
+pub struct Deprecated {
+    pub location: Location,
+    pub message: String,
+}
+
+pub fn deprecations(validator: &Validator, instance: &Value) -> Vec<Deprecated> {
+    // Annotations of a schema that fails are dropped, so one error anywhere would hide every
+    // deprecation: evaluate each top-level key on its own.
+    let Some(map) = instance.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let single = Value::Object([(key.clone(), value.clone())].into_iter().collect());
+        let evaluation = validator.evaluate(&single);
+        for entry in evaluation.iter_annotations() {
+            let note = entry.annotations.value();
+            if note.get("deprecated").and_then(Value::as_bool) != Some(true) {
+                continue;
+            }
+            let since = note
+                .get("deprecated_version")
+                .and_then(Value::as_str)
+                .map(|v| format!(" since cloud-init {v}"))
+                .unwrap_or_default();
+            let why = note
+                .get("deprecated_description")
+                .or_else(|| note.get("description"))
+                .and_then(Value::as_str)
+                .map(|d| {
+                    // "… Default: ``true``" describes the key, not its deprecation.
+                    let d = d.split(" Default: ").next().unwrap_or(d);
+                    format!(": {}", d.trim().replace("``", "`"))
+                })
+                .unwrap_or_default();
+            out.push(Deprecated {
+                location: entry.instance_location.clone(),
+                message: format!("deprecated{since}{why}"),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,203 @@
+//! Offline JSON-schema validation: Kubernetes built-ins (embedded, per version), custom
+//! resources (CRDs in the repository, catalog directories) and cloud-init. Data is decompressed
+//! and validators are compiled on first use only.
+
+pub mod cloudinit;
+pub mod crd;
+pub mod deprecations;
+pub mod json;
+pub mod k8s;
+pub mod resolve;
+
+use crate::parse::yaml::YNode;
+use crate::source::Span;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{JsonType, Validator};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One schema violation, ready to report.
+#[derive(Debug)]
+pub struct Violation {
+    pub span: Span,
+    pub message: String,
+    /// The JSON path, `spec.replicas`; empty for the document itself.
+    pub path: String,
+}
+
+/// Schema documents by base URI, to name the fields an object allows in "did you mean".
+pub type Documents = HashMap<String, Arc<Value>>;
+
+/// Validates `root` (already converted to `instance`) and maps each error to a YAML span.
+pub fn violations(
+    validator: &Validator,
+    docs: &Documents,
+    root: &YNode,
+    instance: &json::Instance,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for error in validator.iter_errors(&instance.value) {
+        let location = error.instance_path();
+        if json::under_unknown(location.as_str(), &instance.unknown) {
+            continue;
+        }
+        let (node, key) = json::locate(root, location);
+        let path = json::dotted(location);
+        let at = |what: &str| {
+            if path.is_empty() {
+                what.to_string()
+            } else {
+                format!("`{path}`: {what}")
+            }
+        };
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let allowed = error
+                    .absolute_keyword_location()
+                    .and_then(|uri| allowed_properties(docs, uri.as_str()))
+                    .unwrap_or_default();
+                for name in unexpected {
+                    let span = node.entry(name).map_or(node.span, |(k, _)| k.span);
+                    let hint = crate::rules::did_you_mean(name, allowed.iter().map(String::as_str));
+                    let full = if path.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    out.push(Violation {
+                        span,
+                        message: format!("unknown field `{full}`{hint}"),
+                        path: full,
+                    });
+                }
+                continue;
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                // At the top level, the `kind:` line names what is missing a field.
+                let span = key
+                    .or_else(|| {
+                        node.entry("kind")
+                            .filter(|_| path.is_empty())
+                            .map(|(k, _)| k)
+                    })
+                    .map_or_else(|| first_line(node), |k| k.span);
+                out.push(Violation {
+                    span,
+                    message: at(&format!("missing required field `{name}`")),
+                    path,
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let shown = shown_value(error.instance());
+        let what = match error.kind() {
+            ValidationErrorKind::Type { kind } => format!("{shown} is not {}", types(kind)),
+            ValidationErrorKind::Enum { options } => {
+                let list: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().filter(|v| !v.is_null()).map(shown_value).collect())
+                    .unwrap_or_default();
+                format!("{shown} is not one of {}", list.join(", "))
+            }
+            ValidationErrorKind::Pattern { pattern } => {
+                format!("{shown} does not match the pattern `{pattern}`")
+            }
+            ValidationErrorKind::OneOfNotValid { .. } | ValidationErrorKind::AnyOf { .. } => {
+                format!("{shown} matches none of the allowed forms")
+            }
+            _ => error.to_string(),
+        };
+        out.push(Violation {
+            span: if node.span.is_empty() {
+                first_line(node)
+            } else {
+                node.span
+            },
+            message: at(&what),
+            path,
+        });
+    }
+    out
+}
+
+/// The property names the schema object holding `keyword_uri` (`…#/…/additionalProperties`)
+/// declares.
+fn allowed_properties(docs: &Documents, keyword_uri: &str) -> Option<Vec<String>> {
+    let (base, fragment) = keyword_uri.split_once('#')?;
+    let doc = docs.get(base)?;
+    let pointer = percent_decode(fragment);
+    let parent = pointer.rsplit_once('/')?.0;
+    let props = doc.pointer(parent)?.get("properties")?.as_object()?;
+    Some(props.keys().cloned().collect())
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn first_line(node: &YNode) -> Span {
+    let start = node
+        .entries()
+        .first()
+        .map_or(node.span.start, |(k, _)| k.span.start);
+    Span::new(start, start + 1)
+}
+
+fn types(kind: &TypeKind) -> String {
+    let names: Vec<&str> = match kind {
+        TypeKind::Single(t) => vec![type_name(*t)],
+        TypeKind::Multiple(set) => set
+            .iter()
+            .filter(|t| *t != JsonType::Null)
+            .map(type_name)
+            .collect(),
+    };
+    match names.as_slice() {
+        [] => "null".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn type_name(t: JsonType) -> &'static str {
+    match t {
+        JsonType::Null => "null",
+        JsonType::Boolean => "a boolean",
+        JsonType::Integer => "an integer",
+        JsonType::Number => "a number",
+        JsonType::String => "a string",
+        JsonType::Array => "a list",
+        JsonType::Object => "a mapping",
+    }
+}
+
+fn shown_value(v: &Value) -> String {
+    let text = match v {
+        Value::Object(_) => return "a mapping".to_string(),
+        Value::Array(_) => return "a list".to_string(),
+        other => other.to_string(),
+    };
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}

@@ -1,0 +1,150 @@
+//! Finds and compiles the schema for an `apiVersion`/`kind`: Kubernetes built-ins, then
+//! CustomResourceDefinitions in the linted repository, then catalog directories
+//! (`<group>/<kind>_<version>.json`, the kubeconform / CRDs-catalog layout). Never the network.
+
+use super::k8s;
+use super::Documents;
+use crate::source::{FileId, Span};
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Where a schema came from, for messages.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Builtin(&'static str),
+    Crd(FileId, Span),
+    Catalog(PathBuf),
+}
+
+pub struct Schema {
+    pub validator: Validator,
+    pub docs: Documents,
+    pub origin: Origin,
+}
+
+pub enum Lookup {
+    Found(Schema),
+    /// No schema anywhere: reported once per kind, as information.
+    Missing,
+    /// A schema exists but cannot be used (malformed catalog file, uncompilable CRD schema).
+    Broken(Origin, String),
+}
+
+pub struct Resolver {
+    pub version: &'static str,
+    strict: bool,
+    /// `group/version/Kind` → the CRD's converted schema and where the CRD is.
+    crds: HashMap<String, (Value, FileId, Span)>,
+    dirs: Vec<PathBuf>,
+    cache: Mutex<HashMap<String, Arc<OnceLock<Lookup>>>>,
+}
+
+impl Resolver {
+    pub fn new(
+        version: &'static str,
+        strict: bool,
+        crds: HashMap<String, (Value, FileId, Span)>,
+        dirs: Vec<PathBuf>,
+    ) -> Self {
+        Resolver {
+            version,
+            strict,
+            crds,
+            dirs,
+            cache: Mutex::default(),
+        }
+    }
+
+    /// The schema for `api_version`/`kind`, compiled once per run.
+    pub fn lookup(&self, api_version: &str, kind: &str) -> Arc<OnceLock<Lookup>> {
+        let key = format!("{api_version}/{kind}");
+        let cell = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        cell.get_or_init(|| self.find(api_version, kind));
+        cell
+    }
+
+    fn find(&self, api_version: &str, kind: &str) -> Lookup {
+        if let Some(b) = k8s::builtins(self.version, self.strict) {
+            if let Some(def) = b.definition(api_version, kind) {
+                let origin = Origin::Builtin(self.version);
+                return match b.compile(def) {
+                    Ok(validator) => Lookup::Found(Schema {
+                        validator,
+                        docs: HashMap::from([(b.base.clone(), b.definitions.clone())]),
+                        origin,
+                    }),
+                    Err(e) => Lookup::Broken(origin, e),
+                };
+            }
+        }
+        let (group, version) = match api_version.rsplit_once('/') {
+            Some((g, v)) => (g, v),
+            None => ("", api_version),
+        };
+        if let Some((schema, file, span)) = self.crds.get(&format!("{group}/{version}/{kind}")) {
+            return self.compile(
+                schema.clone(),
+                group,
+                version,
+                kind,
+                Origin::Crd(*file, *span),
+            );
+        }
+        if group.is_empty() {
+            return Lookup::Missing;
+        }
+        let name = format!("{}_{version}.json", kind.to_lowercase());
+        for dir in &self.dirs {
+            let path = dir.join(group).join(&name);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let origin = Origin::Catalog(path);
+            return match serde_json::from_str::<Value>(&text) {
+                Ok(schema) => self.compile(schema, group, version, kind, origin),
+                Err(e) => Lookup::Broken(origin, format!("not valid JSON: {e}")),
+            };
+        }
+        Lookup::Missing
+    }
+
+    fn compile(
+        &self,
+        mut schema: Value,
+        group: &str,
+        version: &str,
+        kind: &str,
+        origin: Origin,
+    ) -> Lookup {
+        if !self.strict {
+            k8s::open_objects(&mut schema);
+        }
+        // A base URI of its own, so "did you mean" can find the schema object an error names.
+        let base = format!("https://crd.infralint.invalid/{group}/{version}/{kind}");
+        if let Some(map) = schema.as_object_mut() {
+            map.remove("$id");
+        }
+        match jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .with_base_uri(base.clone())
+            .offline()
+            .build(&schema)
+        {
+            Ok(validator) => Lookup::Found(Schema {
+                validator,
+                docs: HashMap::from([(base, Arc::new(schema))]),
+                origin,
+            }),
+            Err(e) => Lookup::Broken(origin, e.to_string()),
+        }
+    }
+}
