@@ -219,6 +219,19 @@ impl Config {
         }
     }
 
+    /// The Kubernetes version schemas and deprecations are judged against.
+    pub fn k8s_version(&self) -> &'static str {
+        self.k8s
+            .version
+            .as_deref()
+            .and_then(crate::schema::k8s::normalise)
+            .unwrap_or_else(crate::schema::k8s::default_version)
+    }
+
+    pub fn k8s_strict(&self) -> bool {
+        self.k8s.strict.unwrap_or(true)
+    }
+
     /// A path written in the configuration file, relative to that file's directory.
     pub fn path(&self, written: &str) -> PathBuf {
         match &self.compiled.base {

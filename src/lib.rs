@@ -57,6 +57,9 @@ pub struct Run {
 
 /// Lints everything under `root` (a directory or a single file) with the current rayon pool.
 pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
+    if options.enabled("k8s/schema") {
+        schema::k8s::preload(options.config.k8s_version(), options.config.k8s_strict());
+    }
     let (project, parse_diags) = load(root, threads);
     let graph = graph::Graph::build(&project);
     let cx = rules::Context {

@@ -119,7 +119,8 @@ fn key_text(k: &YNode) -> String {
 }
 
 /// YAML 1.1 scalar resolution, as the Go (sigs.k8s.io/yaml) and Python (PyYAML) loaders that
-/// Kubernetes and cloud-init use; `y`/`n` stay strings, as in our other readers.
+/// Kubernetes and cloud-init use: `0755` is octal, `0o755` (YAML 1.2) a string; `y`/`n` stay
+/// strings, as in our other readers.
 fn scalar(s: &str, style: Style, tag: Option<&str>) -> Value {
     let tag = tag.map(|t| {
         t.trim_start_matches("tag:yaml.org,2002:")
@@ -169,8 +170,8 @@ fn integer(s: &str) -> Option<i64> {
     let clean = digits.replace('_', "");
     let value = if let Some(hex) = clean.strip_prefix("0x") {
         i64::from_str_radix(hex, 16).ok()?
-    } else if let Some(oct) = clean.strip_prefix("0o") {
-        i64::from_str_radix(oct, 8).ok()?
+    } else if let Some(bin) = clean.strip_prefix("0b") {
+        i64::from_str_radix(bin, 2).ok()?
     } else if clean.len() > 1 && clean.starts_with('0') {
         i64::from_str_radix(&clean[1..], 8).ok()?
     } else if !clean.is_empty() && clean.bytes().all(|b| b.is_ascii_digit()) {
@@ -255,12 +256,12 @@ mod tests {
     #[test]
     fn scalars_resolve_as_kubernetes_reads_them() {
         let v = json_of(
-            "a: 3\nb: \"3\"\nc: yes\nd: 1.5\ne: 0x1F\nf: ~\ng: 1e3\nh: 1.2.3\ni: !!str 5\nj: 010\nk: y\n",
+            "a: 3\nb: \"3\"\nc: yes\nd: 1.5\ne: 0x1F\nf: ~\ng: 1e3\nh: 1.2.3\ni: !!str 5\nj: 010\nk: y\nl: 0o7\n",
         );
         assert_eq!(
             v,
             serde_json::json!({"a": 3, "b": "3", "c": true, "d": 1.5, "e": 31, "g": 1000.0,
-                               "h": "1.2.3", "i": "5", "j": 8, "k": "y"})
+                               "h": "1.2.3", "i": "5", "j": 8, "k": "y", "l": "0o7"})
         );
     }
 

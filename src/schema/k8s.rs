@@ -70,6 +70,14 @@ static LOADED: [[OnceLock<Option<Builtins>>; 2]; 3] = [
     [OnceLock::new(), OnceLock::new()],
 ];
 
+/// The parsed documents, kept for the life of the process so the registry can borrow them
+/// instead of holding a second copy.
+static DOCUMENTS: [[OnceLock<Option<Arc<Value>>>; 2]; 3] = [
+    [OnceLock::new(), OnceLock::new()],
+    [OnceLock::new(), OnceLock::new()],
+    [OnceLock::new(), OnceLock::new()],
+];
+
 /// The built-in kinds of `version` (one of `VERSIONS`), loaded once per process.
 pub fn builtins(version: &str, strict: bool) -> Option<&'static Builtins> {
     let i = VERSIONS.iter().position(|&v| v == version)?;
@@ -79,9 +87,26 @@ pub fn builtins(version: &str, strict: bool) -> Option<&'static Builtins> {
 }
 
 fn load(i: usize, strict: bool) -> Option<Builtins> {
-    let (gz, gvk) = DATA[i];
+    let definitions = DOCUMENTS[i][usize::from(strict)]
+        .get_or_init(|| document(i, strict).map(Arc::new))
+        .as_ref()?;
+    let base = definitions["$id"].as_str()?.to_string();
+    let registry = Registry::new()
+        .add(&base, Draft::Draft202012.create_resource_ref(definitions))
+        .ok()?
+        .prepare()
+        .ok()?;
+    Some(Builtins {
+        gvk: serde_json::from_str(DATA[i].1).ok()?,
+        base,
+        definitions: definitions.clone(),
+        registry,
+    })
+}
+
+fn document(i: usize, strict: bool) -> Option<Value> {
     let mut text = String::new();
-    flate2::read::GzDecoder::new(gz)
+    flate2::read::GzDecoder::new(DATA[i].0)
         .read_to_string(&mut text)
         .ok()?;
     let mut definitions: Value = serde_json::from_str(&text).ok()?;
@@ -95,22 +120,16 @@ fn load(i: usize, strict: bool) -> Option<Builtins> {
         VERSIONS[i].replace('.', "-"),
         if strict { "-strict" } else { "" }
     );
-    let base = format!("https://{host}/api/_definitions.json");
-    definitions["$id"] = Value::String(base.clone());
-    let registry = Registry::new()
-        .add(
-            &base,
-            Draft::Draft202012.create_resource(definitions.clone()),
-        )
-        .ok()?
-        .prepare()
-        .ok()?;
-    Some(Builtins {
-        gvk: serde_json::from_str(gvk).ok()?,
-        base,
-        definitions: Arc::new(definitions),
-        registry,
-    })
+    definitions["$id"] = Value::String(format!("https://{host}/api/_definitions.json"));
+    Some(definitions)
+}
+
+/// Starts loading `version`'s definitions on another thread, so that the work overlaps
+/// parsing; the rule that needs them waits for it.
+pub fn preload(version: &'static str, strict: bool) {
+    std::thread::spawn(move || {
+        builtins(version, strict);
+    });
 }
 
 /// Adds `additionalProperties: false` to every schema object with `properties` and none set:

@@ -9,7 +9,7 @@ pub mod json;
 pub mod k8s;
 pub mod resolve;
 
-use crate::parse::yaml::YNode;
+use crate::parse::yaml::{Style, YNode};
 use crate::source::Span;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, Validator};
@@ -92,7 +92,14 @@ pub fn violations(
             }
             _ => {}
         }
-        let shown = shown_value(error.instance());
+        let mut shown = shown_value(error.instance());
+        // `0755` read as 493 would puzzle anyone: show what was written too.
+        if let (Some(text), Style::Plain) = (node.as_str(), node.style().unwrap_or(Style::Literal))
+        {
+            if text != shown && !error.instance().is_string() {
+                shown = format!("{text} (read as {shown})");
+            }
+        }
         let what = match error.kind() {
             ValidationErrorKind::Type { kind } => format!("{shown} is not {}", types(kind)),
             ValidationErrorKind::Enum { options } => {

@@ -2,7 +2,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Project, Role};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::deprecations::{minor, Deprecation, Owner, DEPRECATIONS};
-use crate::schema::k8s;
 use std::collections::HashMap;
 
 pub struct DeprecatedApi;
@@ -21,13 +20,7 @@ impl Rule for DeprecatedApi {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
-        let version = cx
-            .config
-            .k8s
-            .version
-            .as_deref()
-            .and_then(k8s::normalise)
-            .unwrap_or_else(k8s::default_version);
+        let version = cx.config.k8s_version();
         let installed = installed(p);
         let mut out = Vec::new();
         for o in &p.k8s {

@@ -4,7 +4,7 @@ use crate::model::kustomize::EntryKind;
 use crate::model::{Project, Role};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::resolve::{Lookup, Origin, Resolver};
-use crate::schema::{crd, json, k8s, violations};
+use crate::schema::{crd, json, violations};
 use crate::source::Span;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -28,14 +28,10 @@ impl Rule for Schema {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
-        let settings = &cx.config.k8s;
-        let version = settings
-            .version
-            .as_deref()
-            .and_then(k8s::normalise)
-            .unwrap_or_else(k8s::default_version);
-        let strict = settings.strict.unwrap_or(true);
-        let dirs = settings
+        let (version, strict) = (cx.config.k8s_version(), cx.config.k8s_strict());
+        let dirs = cx
+            .config
+            .k8s
             .schema_dirs
             .iter()
             .map(|d| cx.config.path(d))
@@ -52,6 +48,15 @@ impl Rule for Schema {
                     && o.kind != "List"
             })
             .collect();
+        // Each kind's validator compiles once; compiling them all first spreads that work
+        // over the threads instead of leaving it to whichever object comes first.
+        let kinds: HashSet<(&str, &str)> = objects
+            .iter()
+            .map(|o| (o.api_version.as_str(), o.kind.as_str()))
+            .collect();
+        kinds.into_par_iter().for_each(|(a, k)| {
+            resolver.lookup(a, k);
+        });
         let results: Vec<(Vec<Diagnostic>, Option<Missing<'_>>)> = objects
             .par_iter()
             .map(|o| check_object(cx, &resolver, o))
@@ -148,7 +153,12 @@ fn check_object<'a>(
     // Flux substitutes `${VAR}` after the build; such values are unknown until then.
     let is_template = |s: Span| text.get(s.start..s.end).is_some_and(|t| t.contains("${"));
     let root = p.doc(o);
-    let instance = json::instance(root, &is_template);
+    let mut instance = json::instance(root, &is_template);
+    // SOPS-encrypted manifests carry their metadata in a top-level `sops` key, which Flux's
+    // decryption removes before the apply.
+    if let Some(map) = instance.value.as_object_mut() {
+        map.remove("sops");
+    }
     let found = violations(&schema.validator, &schema.docs, root, &instance);
     let from = match &schema.origin {
         Origin::Builtin(v) => format!("the Kubernetes {v} schema"),
