@@ -58,6 +58,7 @@ pub static ALL: &[&dyn Rule] = &[
     &cloud_init::secret_fetch_retry::SecretFetchRetry,
     &fleet::depends_on::DependsOn,
     &fleet::gitrepo_path::GitrepoPath,
+    &fleet::schema::Schema,
     &fleet::self_managed::SelfManaged,
     &fleet::values_file::ValuesFile,
     &flux::depends_on::DependsOn,

@@ -5,6 +5,7 @@
 pub mod cloudinit;
 pub mod crd;
 pub mod deprecations;
+pub mod fleet;
 pub mod json;
 pub mod k8s;
 pub mod resolve;

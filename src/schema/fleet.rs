@@ -1,0 +1,38 @@
+//! Fleet's `fleet.yaml` bundle options: a schema of our own, written from Fleet's documentation
+//! and Go types (`schemas/fleet/`), compiled once per process.
+
+use super::Documents;
+use jsonschema::{Draft, Validator};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+const SCHEMA: &str = include_str!("../../schemas/fleet/fleet-yaml.json");
+const BASE: &str = "https://fleet.infralint.invalid/fleet-yaml.json";
+
+pub struct FleetSchema {
+    pub validator: Validator,
+    pub docs: Documents,
+}
+
+pub fn schema() -> Option<&'static FleetSchema> {
+    static LOADED: OnceLock<Option<FleetSchema>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            let mut schema: Value = serde_json::from_str(SCHEMA).ok()?;
+            if let Some(map) = schema.as_object_mut() {
+                map.remove("$id");
+            }
+            let validator = jsonschema::options()
+                .with_draft(Draft::Draft202012)
+                .with_base_uri(BASE)
+                .offline()
+                .build(&schema)
+                .ok()?;
+            Some(FleetSchema {
+                validator,
+                docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),
+            })
+        })
+        .as_ref()
+}
