@@ -91,6 +91,12 @@ pub struct CheckArgs {
     /// (kubeconform / CRDs-catalog). Repeatable; added to `[k8s] schema_dirs`.
     #[arg(long, value_name = "DIR")]
     pub schema_dir: Vec<PathBuf>,
+    /// Print phase timings, throughput and peak memory to stderr.
+    #[arg(long)]
+    pub stats: bool,
+    /// Only discover and parse (the floor a full run is compared against in benchmarks).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
     /// List the files that would be linted and what each was recognised as, then exit.
     #[arg(long)]
     pub show_files: bool,
@@ -241,7 +247,9 @@ fn check(args: CheckArgs) -> i32 {
         select: args.select,
         ignore: args.ignore,
         config,
+        parse_only: args.parse_only,
     };
+    let started = std::time::Instant::now();
     let runs: Vec<Run> = pool.install(|| lint_paths(&args.paths, threads, &options));
     if args.show_files {
         for run in &runs {
@@ -287,6 +295,7 @@ fn check(args: CheckArgs) -> i32 {
         }
     }
     let enabled = |id: &str| options.enabled(id);
+    let report_clock = std::time::Instant::now();
     for f in &args.format {
         let target = f.file.as_ref().or(args.output.as_ref());
         let color = target.is_none()
@@ -303,6 +312,12 @@ fn check(args: CheckArgs) -> i32 {
             }
             None => print!("{out}"),
         }
+    }
+    if args.stats {
+        eprint!(
+            "{}",
+            report::stats::render(&runs, report_clock.elapsed(), started.elapsed(), threads)
+        );
     }
     let errors = runs
         .iter()

@@ -33,6 +33,23 @@ pub struct Options {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub config: Config,
+    /// Stop after parsing: the floor a full run is measured against.
+    pub parse_only: bool,
+}
+
+/// Wall time of each stage of a run, for `--stats`.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stats {
+    /// Records the time since `since` as `phase`, and restarts the clock.
+    pub fn lap(&mut self, phase: &'static str, since: &mut std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.phases.push((phase, now - *since));
+        *since = now;
+    }
 }
 
 impl Options {
@@ -53,6 +70,7 @@ pub struct Run {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings a suppression hid, with its reason (for SARIF's `suppressions`).
     pub suppressed: Vec<(Diagnostic, String)>,
+    pub stats: Stats,
 }
 
 /// Lints everything under `root` (a directory or a single file) with the current rayon pool.
@@ -60,8 +78,22 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     if options.enabled("k8s/schema") {
         schema::k8s::preload(options.config.k8s_version(), options.config.k8s_strict());
     }
-    let (project, parse_diags) = load(root, threads);
+    let mut stats = Stats::default();
+    let mut clock;
+    let (project, parse_diags) = load_timed(root, threads, options.parse_only, &mut stats);
+    clock = std::time::Instant::now();
+    if options.parse_only {
+        return Run {
+            root: root.to_path_buf(),
+            files: project.files,
+            roles: project.roles,
+            diagnostics: parse_diags,
+            suppressed: Vec::new(),
+            stats,
+        };
+    }
     let graph = graph::Graph::build(&project);
+    stats.lap("graph", &mut clock);
     let cx = rules::Context {
         project: &project,
         graph: &graph,
@@ -84,6 +116,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         &mut suppressed,
     );
     diagnostics.extend(about_suppressions);
+    stats.lap("rules", &mut clock);
     let (files, roles) = (project.files, project.roles);
     let config = &options.config;
     let prefix = config.prefix(root);
@@ -130,6 +163,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         roles,
         diagnostics,
         suppressed,
+        stats,
     }
 }
 
@@ -182,7 +216,18 @@ fn internal_error(rule: &'static str) -> Diagnostic {
 /// Discovers, reads, parses and models every file under `root`; also returns what the parse
 /// stage found.
 pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
+    load_timed(root, threads, false, &mut Stats::default())
+}
+
+fn load_timed(
+    root: &Path,
+    threads: usize,
+    parse_only: bool,
+    stats: &mut Stats,
+) -> (Project, Vec<Diagnostic>) {
+    let mut clock = std::time::Instant::now();
     let found = discover::discover(root, threads);
+    stats.lap("discover", &mut clock);
     let texts: Vec<Result<String, String>> =
         found.par_iter().map(|(p, _)| parse::read_text(p)).collect();
     let mut files = Files::default();
@@ -230,7 +275,13 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         .into_iter()
         .filter(|&id| matches!(parsed[id], Parsed::Yaml(_) | Parsed::Script))
         .collect();
-    let Files { sources, kinds, .. } = files;
+    stats.lap("parse", &mut clock);
+    let Files {
+        sources,
+        kinds,
+        by_rel,
+        ..
+    } = files;
     let mut project = Project {
         root: root.to_path_buf(),
         files: sources,
@@ -251,8 +302,23 @@ pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
         cloud_init: Vec::new(),
         values: Vec::new(),
         templates: links.links,
+        by_rel,
+        kustomization_by_dir: HashMap::new(),
+        k8s_by_name: HashMap::new(),
+        k8s_by_kind: HashMap::new(),
+        overlay_dirs: Default::default(),
+        files_in_order: Vec::new(),
+        bundles_in_order: Vec::new(),
     };
+    let mut order: Vec<usize> = (0..project.files.len()).collect();
+    order.sort_by(|&a, &b| project.files[a].rel.cmp(&project.files[b].rel));
+    project.files_in_order = order;
+    if parse_only {
+        project.roles = vec![model::Role::Yaml; project.files.len()];
+        return (project, diags);
+    }
     model::build(&mut project, &user_data);
+    stats.lap("model", &mut clock);
     (project, diags)
 }
 

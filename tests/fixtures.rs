@@ -53,8 +53,8 @@ fn run_case(id: &'static str, outcome: &str, dir: &Path) -> Result<(), Failed> {
         1,
         &Options {
             select,
-            ignore: Vec::new(),
             config,
+            ..Options::default()
         },
     );
     let rendered = render(&run);

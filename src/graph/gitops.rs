@@ -2,7 +2,7 @@
 //! Terragrunt unit waits for which.
 
 use super::{Entity, EntityId, EntityKind, Graph, RefKind, Reference};
-use crate::model::gitops::{bundle_name, resolve, BundleDep, Owner};
+use crate::model::gitops::{bundle_name, resolve_index, BundleDep, Owner};
 use crate::model::kustomize::FILE_NAMES;
 use crate::model::{join, Project};
 use std::collections::HashMap;
@@ -58,9 +58,7 @@ pub(super) fn add(graph: &mut Graph, p: &Project) {
         let from = objects[f.object];
         let refs = f.source.iter().chain(&f.values_from);
         for r in refs {
-            if let Some(to) = resolve(p, r, f.namespace.as_deref())
-                .and_then(|o| p.k8s.iter().position(|x| std::ptr::eq(x, o)))
-            {
+            if let Some(to) = resolve_index(p, r, f.namespace.as_deref()) {
                 graph.link(
                     from,
                     objects[to],
@@ -108,11 +106,7 @@ pub(super) fn add(graph: &mut Graph, p: &Project) {
     for g in &p.git_repos {
         for (raw, span) in &g.paths {
             let Some(path) = join("", raw) else { continue };
-            for b in p
-                .bundles
-                .iter()
-                .filter(|b| b.dir == path || b.dir.starts_with(&format!("{path}/")))
-            {
+            for b in p.bundles_under(&path).into_iter().map(|b| &p.bundles[b]) {
                 let Some(to) = graph.file(b.file) else {
                     continue;
                 };

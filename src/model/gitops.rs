@@ -4,6 +4,7 @@ use super::kubernetes::K8sObject;
 use super::{join, Project};
 use crate::parse::yaml::YNode;
 use crate::source::{FileId, Span};
+use std::collections::HashSet;
 
 /// A reference to another object by kind, name and (optional) namespace.
 #[derive(Clone, Debug)]
@@ -250,12 +251,19 @@ pub fn bundle_name(repo: &str, dir: &str) -> String {
 /// The object a reference names, if the repository defines it. `from` is the referrer's
 /// namespace; a reference without a namespace looks there (or anywhere, when that is unknown).
 pub fn resolve<'a>(p: &'a Project, r: &ObjRef, from: Option<&str>) -> Option<&'a K8sObject> {
+    resolve_index(p, r, from).map(|i| &p.k8s[i])
+}
+
+/// As `resolve`, as an index into `Project::k8s`.
+pub fn resolve_index(p: &Project, r: &ObjRef, from: Option<&str>) -> Option<usize> {
     let ns = r.namespace.as_deref().or(from);
-    p.k8s.iter().find(|o| {
-        o.kind == r.kind
-            && o.name.as_deref() == Some(r.name.as_str())
-            && (ns.is_none() || o.namespace.is_none() || o.namespace.as_deref() == ns)
-    })
+    p.objects_named(&r.kind, &r.name)
+        .iter()
+        .copied()
+        .find(|&i| {
+            let o = &p.k8s[i];
+            ns.is_none() || o.namespace.is_none() || o.namespace.as_deref() == ns
+        })
 }
 
 /// Who applies a manifest.
@@ -286,7 +294,7 @@ pub fn reachable(p: &Project, k: usize) -> Vec<FileId> {
             let Some(target) = &e.target else { continue };
             if let Some(f) = p.file_by_rel(target) {
                 out.push(f);
-            } else if let Some(sub) = p.kustomizations.iter().position(|x| x.dir == *target) {
+            } else if let Some(sub) = p.kustomization_in(target) {
                 if seen.insert(sub) {
                     stack.push(sub);
                 }
@@ -300,9 +308,9 @@ pub fn reachable(p: &Project, k: usize) -> Vec<FileId> {
 
 /// What a directory applies when Flux or Fleet points at it: its kustomization's files if it
 /// has one, else every manifest below it (directories with their own kustomization, or with a
-/// fleet.yaml when `stop_at_bundles`, contribute what they reach instead).
-fn applied(p: &Project, dir: &str, stop_at_bundles: bool) -> Vec<FileId> {
-    let kust_of = |d: &str| p.kustomizations.iter().position(|k| k.dir == d);
+/// fleet.yaml when `bundle_dirs` is given, contribute what they reach instead).
+fn applied(p: &Project, dir: &str, bundle_dirs: Option<&HashSet<&str>>) -> Vec<FileId> {
+    let kust_of = |d: &str| p.kustomization_in(d);
     if let Some(k) = kust_of(dir) {
         return reachable(p, k);
     }
@@ -312,7 +320,9 @@ fn applied(p: &Project, dir: &str, stop_at_bundles: bool) -> Vec<FileId> {
         format!("{dir}/")
     };
     let mut out = Vec::new();
-    for (f, src) in p.files.iter().enumerate() {
+    let mut reached: std::collections::HashMap<usize, HashSet<FileId>> = Default::default();
+    for f in p.files_under(dir) {
+        let src = &p.files[f];
         if !src.rel.starts_with(&prefix) || p.roles[f] != super::Role::Kubernetes {
             continue;
         }
@@ -322,13 +332,16 @@ fn applied(p: &Project, dir: &str, stop_at_bundles: bool) -> Vec<FileId> {
         let mut decided = false;
         for i in 1..parts.len() {
             let sub = format!("{prefix}{}", parts[..i].join("/"));
-            if stop_at_bundles && p.bundles.iter().any(|b| b.dir == sub) {
+            if bundle_dirs.is_some_and(|b| b.contains(sub.as_str())) {
                 decided = true;
                 break;
             }
             if let Some(k) = kust_of(&sub) {
                 decided = true;
-                if reachable(p, k).contains(&f) {
+                let files = reached
+                    .entry(k)
+                    .or_insert_with(|| reachable(p, k).into_iter().collect());
+                if files.contains(&f) {
                     out.push(f);
                 }
                 break;
@@ -360,16 +373,17 @@ pub fn owners(p: &Project) -> Vec<Vec<Owner>> {
         else {
             continue;
         };
-        for file in applied(p, &dir, false) {
+        for file in applied(p, &dir, None) {
             out[file].push(Owner::Flux(i));
         }
     }
+    let bundle_dirs: HashSet<&str> = p.bundles.iter().map(|b| b.dir.as_str()).collect();
     for (i, b) in p.bundles.iter().enumerate() {
-        for file in applied(p, &b.dir, true) {
+        for file in applied(p, &b.dir, Some(&bundle_dirs)) {
             out[file].push(Owner::Fleet(i));
         }
     }
-    let listed: std::collections::HashSet<&str> = p
+    let listed: HashSet<&str> = p
         .kustomizations
         .iter()
         .flat_map(|k| &k.entries)

@@ -108,6 +108,36 @@ pub struct Project {
     /// For each file, the Flux Kustomizations, Fleet bundles and top-level kustomizations that
     /// apply it.
     pub owners: Vec<Vec<gitops::Owner>>,
+    /// Path → file, so lookups stay constant-time on a monorepo.
+    pub by_rel: HashMap<String, FileId>,
+    /// Directory → its kustomization.
+    pub kustomization_by_dir: HashMap<String, usize>,
+    /// `(kind, name)` → the Kubernetes objects (indexes into `k8s`) of that kind and name.
+    pub k8s_by_name: HashMap<(String, String), Vec<usize>>,
+    /// Kind → the Kubernetes objects of that kind.
+    pub k8s_by_kind: HashMap<String, Vec<usize>>,
+    /// Directories Terragrunt deploys a module into (their own `.tf` files are an overlay).
+    pub overlay_dirs: HashSet<String>,
+    /// File ids in path order, and bundle indexes in directory order, for subtree queries.
+    pub files_in_order: Vec<FileId>,
+    pub bundles_in_order: Vec<usize>,
+}
+
+/// The items of `sorted` (ordered by `key`) at `dir` or below it; everything for the root.
+fn under<'a>(sorted: &[usize], key: impl Fn(usize) -> &'a str, dir: &str) -> Vec<usize> {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() {
+        return sorted.to_vec();
+    }
+    let from = |bound: &str| sorted.partition_point(|&i| key(i) < bound);
+    let exact = from(dir)..sorted.partition_point(|&i| key(i) <= dir);
+    // "dir/…" sorts in [dir/, dir0): '0' follows '/'.
+    let below = from(&format!("{dir}/"))..from(&format!("{dir}0"));
+    sorted[exact]
+        .iter()
+        .chain(&sorted[below])
+        .copied()
+        .collect()
 }
 
 impl Project {
@@ -214,8 +244,7 @@ impl Project {
         if self.file_by_rel(rel).is_some() {
             return (true, false);
         }
-        let prefix = format!("{rel}/");
-        if rel.is_empty() || self.files.iter().any(|f| f.rel.starts_with(&prefix)) {
+        if rel.is_empty() || !self.files_under(rel).is_empty() {
             return (true, true);
         }
         if self.root.is_file() {
@@ -253,10 +282,7 @@ impl Project {
     pub fn module_parsed(&self, module: usize) -> bool {
         // Terragrunt copies a unit directory's own `.tf` files into the module it deploys:
         // such a directory is half a module.
-        let overlay = self
-            .terragrunt
-            .iter()
-            .any(|u| u.has_source && u.dir == self.modules[module].dir);
+        let overlay = self.overlay_dirs.contains(&self.modules[module].dir);
         !overlay
             && self.modules[module]
                 .files
@@ -269,10 +295,42 @@ impl Project {
     }
 
     pub fn file_by_rel(&self, rel: &str) -> Option<FileId> {
-        self.files
-            .binary_search_by(|f| f.rel.as_str().cmp(rel))
-            .ok()
-            .or_else(|| self.files.iter().position(|f| f.rel == rel))
+        self.by_rel.get(rel).copied()
+    }
+
+    /// Files at `dir` or below it.
+    pub fn files_under(&self, dir: &str) -> Vec<FileId> {
+        under(&self.files_in_order, |f| self.files[f].rel.as_str(), dir)
+    }
+
+    /// Fleet bundles whose directory is `dir` or below it.
+    pub fn bundles_under(&self, dir: &str) -> Vec<usize> {
+        under(
+            &self.bundles_in_order,
+            |b| self.bundles[b].dir.as_str(),
+            dir,
+        )
+    }
+
+    /// The objects of `kind`.
+    pub fn objects_of_kind(&self, kind: &str) -> impl Iterator<Item = &K8sObject> {
+        self.k8s_by_kind
+            .get(kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.k8s[i])
+    }
+
+    /// The objects of `kind` named `name` (indexes into `k8s`).
+    pub fn objects_named(&self, kind: &str, name: &str) -> &[usize] {
+        self.k8s_by_name
+            .get(&(kind.to_string(), name.to_string()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The kustomization in `dir`, if it has one.
+    pub fn kustomization_in(&self, dir: &str) -> Option<usize> {
+        self.kustomization_by_dir.get(dir).copied()
     }
 }
 
@@ -355,6 +413,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut values = Vec::new();
     let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
     let mut layered = HashSet::new();
+    let user_data: HashSet<FileId> = cloud_init_files.iter().copied().collect();
     for (id, src) in project.files.iter().enumerate() {
         if matches!(project.parsed[id], Parsed::Script) {
             cloud_init.push(CloudInit::from_script(id, src));
@@ -365,7 +424,7 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             continue;
         };
         let name = src.rel.rsplit('/').next().unwrap_or("");
-        if cloud_init_files.contains(&id) || is_cloud_config(&src.text) {
+        if user_data.contains(&id) || is_cloud_config(&src.text) {
             for doc in &stream.docs {
                 cloud_init.push(CloudInit::from_config(id, src, &doc.root));
             }
@@ -427,16 +486,45 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     values.sort_by_key(|v| (v.file, v.span.start));
     project.roles = roles;
     project.k8s = k8s;
+    for (i, o) in project.k8s.iter().enumerate() {
+        project
+            .k8s_by_kind
+            .entry(o.kind.clone())
+            .or_default()
+            .push(i);
+        if let Some(name) = &o.name {
+            project
+                .k8s_by_name
+                .entry((o.kind.clone(), name.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
     project.cloud_init = cloud_init;
     project.values = values;
     // Models built on the ones above.
     project.template_uses = template_uses(project);
     project.missing_sources = missing_sources(project);
     project.terragrunt = terragrunt::units(project);
+    project.overlay_dirs = project
+        .terragrunt
+        .iter()
+        .filter(|u| u.has_source)
+        .map(|u| u.dir.clone())
+        .collect();
     project.kustomizations = kustomize::kustomizations(project);
+    project.kustomization_by_dir = project
+        .kustomizations
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.dir.clone(), i))
+        .collect();
     project.flux = gitops::flux(project);
     project.git_repos = gitops::git_repos(project);
     project.bundles = gitops::bundles(project);
+    let mut order: Vec<usize> = (0..project.bundles.len()).collect();
+    order.sort_by(|&a, &b| project.bundles[a].dir.cmp(&project.bundles[b].dir));
+    project.bundles_in_order = order;
     project.owners = gitops::owners(project);
 }
 

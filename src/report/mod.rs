@@ -4,6 +4,7 @@ pub mod ci;
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod stats;
 
 use crate::diagnostic::Severity;
 use crate::Run;

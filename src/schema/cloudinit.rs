@@ -18,6 +18,9 @@ pub struct CloudSchema {
     /// Every top-level key some module reads: the schema leaves the top level open, so an
     /// unknown key (a typo) is only caught against this list.
     pub known: BTreeSet<String>,
+    /// The top-level keys under which the schema marks something deprecated: only these are
+    /// evaluated for deprecations (evaluation is the expensive part of a run).
+    pub deprecating: BTreeSet<String>,
 }
 
 pub fn schema() -> Option<&'static CloudSchema> {
@@ -38,10 +41,21 @@ fn load() -> Option<CloudSchema> {
         .build(&schema)
         .ok()?;
     let mut known: BTreeSet<String> = properties(&schema).collect();
+    let mut deprecating = BTreeSet::new();
+    let mut memo = HashMap::new();
+    let mut roots = vec![&schema];
     for part in schema["allOf"].as_array().into_iter().flatten() {
         if let Some(def) = part["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
             if let Some(target) = schema.pointer(def) {
                 known.extend(properties(target));
+                roots.push(target);
+            }
+        }
+    }
+    for root in roots {
+        for (key, sub) in root["properties"].as_object().into_iter().flatten() {
+            if mentions_deprecated(&schema, sub, &mut memo, 0) {
+                deprecating.insert(key.clone());
             }
         }
     }
@@ -49,7 +63,50 @@ fn load() -> Option<CloudSchema> {
         validator,
         docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),
         known,
+        deprecating,
     })
+}
+
+/// Whether `node`, or a definition it refers to, marks anything deprecated.
+fn mentions_deprecated<'a>(
+    schema: &'a Value,
+    node: &'a Value,
+    memo: &mut HashMap<&'a str, bool>,
+    depth: usize,
+) -> bool {
+    if depth > 64 {
+        return true;
+    }
+    match node {
+        Value::Object(map) => {
+            if map.get("deprecated") == Some(&Value::Bool(true)) {
+                return true;
+            }
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                if let Some(&known) = memo.get(r) {
+                    if known {
+                        return true;
+                    }
+                } else {
+                    // Assume no until known, which also ends reference cycles.
+                    memo.insert(r, false);
+                    let target = r.strip_prefix('#').and_then(|p| schema.pointer(p));
+                    let found =
+                        target.is_some_and(|t| mentions_deprecated(schema, t, memo, depth + 1));
+                    memo.insert(r, found);
+                    if found {
+                        return true;
+                    }
+                }
+            }
+            map.values()
+                .any(|v| mentions_deprecated(schema, v, memo, depth + 1))
+        }
+        Value::Array(items) => items
+            .iter()
+            .any(|v| mentions_deprecated(schema, v, memo, depth + 1)),
+        _ => false,
+    }
 }
 
 fn properties(schema: &Value) -> impl Iterator<Item = String> + '_ {
@@ -66,14 +123,18 @@ pub struct Deprecated {
     pub message: String,
 }
 
-pub fn deprecations(validator: &Validator, instance: &Value) -> Vec<Deprecated> {
+pub fn deprecations(
+    validator: &Validator,
+    deprecating: &BTreeSet<String>,
+    instance: &Value,
+) -> Vec<Deprecated> {
     // Annotations of a schema that fails are dropped, so one error anywhere would hide every
     // deprecation: evaluate each top-level key on its own.
     let Some(map) = instance.as_object() else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (key, value) in map {
+    for (key, value) in map.iter().filter(|(k, _)| deprecating.contains(*k)) {
         let single = Value::Object([(key.clone(), value.clone())].into_iter().collect());
         let evaluation = validator.evaluate(&single);
         for entry in evaluation.iter_annotations() {

@@ -70,7 +70,9 @@ impl Rule for Schema {
                         .help(format!("{WHY}: a misspelt key is silently ignored, so the packages, users or files it meant never appear. Use the key's documented name")),
                 );
             }
-            for d in cloudinit::deprecations(&schema.validator, &instance.value) {
+            for d in
+                cloudinit::deprecations(&schema.validator, &schema.deprecating, &instance.value)
+            {
                 if json::under_unknown(d.location.as_str(), &instance.unknown) {
                     continue;
                 }

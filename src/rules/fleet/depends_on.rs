@@ -23,9 +23,11 @@ impl Rule for DependsOn {
         let mut produced: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for g in &p.git_repos {
             for path in g.paths.iter().filter_map(|(raw, _)| join("", raw)) {
-                let inside =
-                    |d: &str| d == path || path.is_empty() || d.starts_with(&format!("{path}/"));
-                let bundles: Vec<_> = p.bundles.iter().filter(|b| inside(&b.dir)).collect();
+                let bundles: Vec<_> = p
+                    .bundles_under(&path)
+                    .into_iter()
+                    .map(|b| &p.bundles[b])
+                    .collect();
                 if !bundles.iter().any(|b| b.dir == path) {
                     produced.push((bundle_name(&g.name, &path), Vec::new()));
                 }

@@ -54,9 +54,11 @@ impl Rule for SelfManaged {
         for g in &p.git_repos {
             for (raw, span) in &g.paths {
                 let Some(path) = join("", raw) else { continue };
-                let Some((dir, file, at, what)) = installs.iter().find(|(d, ..)| {
-                    path.is_empty() || *d == path || d.starts_with(&format!("{path}/"))
-                }) else {
+                let below = format!("{path}/");
+                let Some((dir, file, at, what)) = installs
+                    .iter()
+                    .find(|(d, ..)| path.is_empty() || *d == path || d.starts_with(&below))
+                else {
                     continue;
                 };
                 out.push(

@@ -3,6 +3,7 @@ use crate::model::helm::chart_name;
 use crate::parse::yaml::Style;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::{SourceFile, Span};
+use std::collections::{HashMap, HashSet};
 
 pub struct ValuesDrift;
 
@@ -21,13 +22,21 @@ impl Rule for ValuesDrift {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
         let mut out = Vec::new();
+        let templated: HashSet<usize> = p.templates.iter().map(|t| t.target).collect();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (f, file) in p.files.iter().enumerate() {
+            let name = file.rel.rsplit('/').next().unwrap_or_default();
+            if name.ends_with(".values.yaml") || name.ends_with(".values.yml") {
+                by_name.entry(name).or_default().push(f);
+            }
+        }
         for obj in p
             .k8s
             .iter()
             .filter(|o| o.is("helm.cattle.io", &["HelmChart", "HelmChartConfig"]))
         {
             // A Terraform template's valuesContent is filled in at apply time.
-            if p.templates.iter().any(|t| t.target == obj.file) {
+            if templated.contains(&obj.file) {
                 continue;
             }
             let root = p.doc(obj);
@@ -58,7 +67,7 @@ impl Rule for ValuesDrift {
                         .into_iter()
                         .collect()
                 }
-                None => canonical(cx, &chart, manifest),
+                None => canonical(cx, &by_name, &chart, manifest),
             };
             let expected_of = |f: usize| {
                 let text = p.files[f].text.trim_start_matches('\u{feff}');
@@ -115,26 +124,28 @@ impl Rule for ValuesDrift {
 
 /// `<chart>.values.yaml` nearest to the manifest (most shared leading directories).
 /// Files named `<chart>.values.yaml`, nearest to the manifest first (most shared directories).
-fn canonical(cx: &Context<'_>, chart: &str, manifest: &SourceFile) -> Vec<usize> {
-    let names = [
-        format!("{chart}.values.yaml"),
-        format!("{chart}.values.yml"),
-    ];
+fn canonical(
+    cx: &Context<'_>,
+    by_name: &HashMap<&str, Vec<usize>>,
+    chart: &str,
+    manifest: &SourceFile,
+) -> Vec<usize> {
     let shared = |rel: &str| {
         rel.split('/')
             .zip(manifest.rel.split('/'))
             .take_while(|(a, b)| a == b)
             .count()
     };
-    let mut found: Vec<usize> = (0..cx.project.files.len())
-        .filter(|&f| {
-            let rel = &cx.project.files[f].rel;
-            names
-                .iter()
-                .any(|n| rel == n || rel.ends_with(&format!("/{n}")))
-                && !cx.project.files[f].text.is_empty()
-        })
-        .collect();
+    let mut found: Vec<usize> = [
+        format!("{chart}.values.yaml"),
+        format!("{chart}.values.yml"),
+    ]
+    .iter()
+    .filter_map(|n| by_name.get(n.as_str()))
+    .flatten()
+    .copied()
+    .filter(|&f| !cx.project.files[f].text.is_empty())
+    .collect();
     found.sort_by_key(|&f| (std::cmp::Reverse(shared(&cx.project.files[f].rel)), f));
     found
 }

@@ -3,7 +3,7 @@ use crate::model::gitops::FluxKind;
 use crate::model::kubernetes::K8sObject;
 use crate::parse::yaml::YNode;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct DanglingReference;
 
@@ -67,6 +67,22 @@ impl Rule for DanglingReference {
             ns.is_none_or(|n| !helm_targets.contains(n))
                 && (workload_ns.contains(&ns) || ns.is_none() && !workload_ns.is_empty())
         };
+        // Pod template labels, indexed by label, so each Service looks only at the workloads
+        // carrying its first selector label.
+        let workloads: Vec<(&K8sObject, &YNode)> = p
+            .k8s
+            .iter()
+            .filter(|w| WORKLOADS.contains(&w.kind.as_str()))
+            .filter_map(|w| Some((w, pod_labels(p.doc(w), &w.kind)?)))
+            .collect();
+        let mut by_label: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, (_, labels)) in workloads.iter().enumerate() {
+            for (k, v) in labels.entries() {
+                if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                    by_label.entry((k, v)).or_default().push(i);
+                }
+            }
+        }
         for o in &p.k8s {
             let root = p.doc(o);
             match (o.group(), o.kind.as_str()) {
@@ -122,16 +138,14 @@ impl Rule for DanglingReference {
                         .iter()
                         .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
                         .collect();
-                    let matched = p
-                        .k8s
-                        .iter()
-                        .filter(|w| WORKLOADS.contains(&w.kind.as_str()) && same_ns(w, o))
-                        .any(|w| {
-                            let labels = pod_labels(p.doc(w), &w.kind);
-                            wanted
-                                .iter()
-                                .all(|(k, v)| labels.and_then(|l| l.str_at(&[k])) == Some(*v))
-                        });
+                    let candidates = wanted
+                        .first()
+                        .and_then(|pair| by_label.get(pair))
+                        .map_or(&[][..], Vec::as_slice);
+                    let matched = candidates.iter().any(|&i| {
+                        let (w, labels) = workloads[i];
+                        same_ns(w, o) && wanted.iter().all(|(k, v)| labels.str_at(&[k]) == Some(*v))
+                    });
                     if !matched {
                         let shown: Vec<String> =
                             wanted.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -204,15 +218,17 @@ fn check_ref(
     let p = cx.project;
     let Some(wanted) = name.as_str() else { return };
     let cluster_scoped = kind.starts_with("Cluster");
-    let of_kind: Vec<&K8sObject> = p.k8s.iter().filter(|o| o.kind == kind).collect();
-    if of_kind.is_empty()
-        || of_kind
+    if p.objects_of_kind(kind).next().is_none()
+        || p.objects_named(kind, wanted)
             .iter()
-            .any(|o| o.name.as_deref() == Some(wanted) && (cluster_scoped || same_ns(o, from)))
+            .any(|&i| cluster_scoped || same_ns(&p.k8s[i], from))
     {
         return;
     }
-    let hint = did_you_mean(wanted, of_kind.iter().filter_map(|o| o.name.as_deref()));
+    let hint = did_you_mean(
+        wanted,
+        p.objects_of_kind(kind).filter_map(|o| o.name.as_deref()),
+    );
     let where_ = match (&from.namespace, cluster_scoped) {
         (Some(ns), false) => format!(" in namespace `{ns}`"),
         _ => String::new(),

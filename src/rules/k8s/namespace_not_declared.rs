@@ -124,6 +124,12 @@ impl Rule for NamespaceNotDeclared {
         let mut out = Vec::new();
         // One finding per namespace and file: a generated file repeats the same namespace.
         let mut seen: HashSet<(FileId, &str)> = HashSet::new();
+        let mut per_file: HashMap<(FileId, &str), usize> = HashMap::new();
+        for o in &p.k8s {
+            if let Some(ns) = &o.namespace {
+                *per_file.entry((o.file, ns.as_str())).or_default() += 1;
+            }
+        }
         for o in &p.k8s {
             let (Some(ns), false) = (
                 &o.namespace,
@@ -137,12 +143,7 @@ impl Rule for NamespaceNotDeclared {
             let Some(at) = p.doc(o).path(&["metadata", "namespace"]) else {
                 continue;
             };
-            let more = p
-                .k8s
-                .iter()
-                .filter(|x| x.file == o.file && x.namespace.as_deref() == Some(ns.as_str()))
-                .count()
-                - 1;
+            let more = per_file[&(o.file, ns.as_str())] - 1;
             let more = if more > 0 {
                 format!(" (and {more} more objects in this file)")
             } else {

@@ -32,7 +32,7 @@ impl Rule for UnlistedFile {
                 continue;
             }
             let dir = p.dir_of(file);
-            let Some(k) = p.kustomizations.iter().find(|k| k.dir == dir) else {
+            let Some(k) = p.kustomization_in(dir).map(|k| &p.kustomizations[k]) else {
                 continue;
             };
             if k.plugins {
