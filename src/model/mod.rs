@@ -17,6 +17,7 @@ use crate::source::{FileId, SourceFile, Span};
 use cloudinit::CloudInit;
 use helm::{embedded_values, fleet, values_file_chart, HelmValues, ValuesSource};
 use kubernetes::K8sObject;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use terraform::{BlockKind, TfEntity, TfFile, TfModule};
@@ -376,6 +377,72 @@ pub fn is_cloud_config(text: &str) -> bool {
         .is_some_and(|l| l.starts_with("#cloud-config"))
 }
 
+/// One file's share of the models.
+enum Piece {
+    Nothing,
+    CloudInit(Vec<CloudInit>),
+    /// Fleet bundle options: modelled in file order, as they also name values files.
+    Fleet,
+    ValuesFile(Option<String>),
+    /// Kubernetes objects and the Helm values inside them, with the role they give the file.
+    Objects(Option<Role>, Vec<K8sObject>, Vec<HelmValues>),
+}
+
+fn piece(project: &Project, id: FileId, user_data: &HashSet<FileId>) -> Piece {
+    let src = &project.files[id];
+    if matches!(project.parsed[id], Parsed::Script) {
+        return Piece::CloudInit(vec![CloudInit::from_script(id, src)]);
+    }
+    let Some(stream) = project.yaml(id) else {
+        return Piece::Nothing;
+    };
+    let name = src.rel.rsplit('/').next().unwrap_or("");
+    if user_data.contains(&id) || is_cloud_config(&src.text) {
+        return Piece::CloudInit(
+            stream
+                .docs
+                .iter()
+                .map(|doc| CloudInit::from_config(id, src, &doc.root))
+                .collect(),
+        );
+    }
+    // A file named fleet.yaml that holds Kubernetes objects is a manifest, not bundle options.
+    let objects = stream
+        .docs
+        .iter()
+        .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
+    if (name == "fleet.yaml" || name == "fleet.yml") && !objects {
+        return Piece::Fleet;
+    }
+    if let Some(chart) = values_file_chart(project, id, name) {
+        return Piece::ValuesFile(chart);
+    }
+    let mut role = None;
+    let mut found = Vec::new();
+    let mut values = Vec::new();
+    for (i, doc) in stream.docs.iter().enumerate() {
+        if let Some(obj) = K8sObject::from_doc(id, i, &doc.root, doc.span) {
+            embedded_values(src, &obj, &doc.root, &mut values);
+            role = Some(
+                if obj.is("kustomize.config.k8s.io", &["Kustomization", "Component"]) {
+                    Role::Kustomization
+                } else {
+                    Role::Kubernetes
+                },
+            );
+            found.push(obj);
+        }
+    }
+    // `apiVersion`/`kind` are optional in a kustomization file.
+    if matches!(
+        name,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    ) {
+        role = Some(Role::Kustomization);
+    }
+    Piece::Objects(role, found, values)
+}
+
 /// Builds the typed models once every file is parsed.
 pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
@@ -414,63 +481,42 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
     let mut layered = HashSet::new();
     let user_data: HashSet<FileId> = cloud_init_files.iter().copied().collect();
-    for (id, src) in project.files.iter().enumerate() {
-        if matches!(project.parsed[id], Parsed::Script) {
-            cloud_init.push(CloudInit::from_script(id, src));
-            roles[id] = Role::CloudInit;
-            continue;
-        }
-        let Some(stream) = project.yaml(id) else {
-            continue;
-        };
-        let name = src.rel.rsplit('/').next().unwrap_or("");
-        if user_data.contains(&id) || is_cloud_config(&src.text) {
-            for doc in &stream.docs {
-                cloud_init.push(CloudInit::from_config(id, src, &doc.root));
+    // What each file is, worked out in parallel; merged below in file order, so the result
+    // does not depend on the thread count.
+    let pieces: Vec<Piece> = (0..project.files.len())
+        .into_par_iter()
+        .map(|id| piece(project, id, &user_data))
+        .collect();
+    for (id, piece) in pieces.into_iter().enumerate() {
+        match piece {
+            Piece::Nothing => {}
+            Piece::CloudInit(scripts) => {
+                cloud_init.extend(scripts);
+                roles[id] = Role::CloudInit;
             }
-            roles[id] = Role::CloudInit;
-            continue;
-        }
-        // A file named fleet.yaml that holds Kubernetes objects is a manifest, not bundle options.
-        let objects = stream
-            .docs
-            .iter()
-            .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
-        if (name == "fleet.yaml" || name == "fleet.yml") && !objects {
-            if let Some(doc) = stream.docs.first() {
-                fleet(
-                    project,
-                    id,
-                    &doc.root,
-                    &mut values,
-                    &mut values_files,
-                    &mut layered,
-                );
+            Piece::Fleet => {
+                if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
+                    fleet(
+                        project,
+                        id,
+                        &doc.root,
+                        &mut values,
+                        &mut values_files,
+                        &mut layered,
+                    );
+                }
+                roles[id] = Role::Fleet;
             }
-            roles[id] = Role::Fleet;
-            continue;
-        }
-        if let Some(chart) = values_file_chart(project, id, name) {
-            values_files.entry(id).or_insert(chart);
-            continue;
-        }
-        for (i, doc) in stream.docs.iter().enumerate() {
-            if let Some(obj) = K8sObject::from_doc(id, i, &doc.root, doc.span) {
-                embedded_values(src, &obj, &doc.root, &mut values);
-                roles[id] = if obj.is("kustomize.config.k8s.io", &["Kustomization", "Component"]) {
-                    Role::Kustomization
-                } else {
-                    Role::Kubernetes
-                };
-                k8s.push(obj);
+            Piece::ValuesFile(chart) => {
+                values_files.entry(id).or_insert(chart);
             }
-        }
-        // `apiVersion`/`kind` are optional in a kustomization file.
-        if matches!(
-            name,
-            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-        ) {
-            roles[id] = Role::Kustomization;
+            Piece::Objects(role, objects, embedded) => {
+                if let Some(role) = role {
+                    roles[id] = role;
+                }
+                k8s.extend(objects);
+                values.extend(embedded);
+            }
         }
     }
     for (id, chart) in values_files {
