@@ -190,3 +190,26 @@ fn kubernetes_version_selects_the_schema() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1.35, 1.36, 1.37"));
 }
+
+#[test]
+fn an_api_version_cannot_steer_the_catalog_lookup_outside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let catalog = tmp.path().join("catalog");
+    std::fs::create_dir_all(&catalog).unwrap();
+    // A JSON file outside the catalog that a `..` group would reach.
+    write(
+        tmp.path(),
+        "outside/gadget_v1.json",
+        r#"{"type": "string"}"#,
+    );
+    let repo = tmp.path().join("repo");
+    write(
+        &repo,
+        "gadget.yaml",
+        "apiVersion: ../outside/v1\nkind: Gadget\nmetadata:\n  name: g\n",
+    );
+    let v = run(&repo, &["--schema-dir", catalog.to_str().unwrap()]);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "info", "{v}");
+    assert!(d["message"].as_str().unwrap().starts_with("no schema"));
+}

@@ -99,7 +99,16 @@ impl Resolver {
                 Origin::Crd(*file, *span),
             );
         }
-        if group.is_empty() {
+        // A group is a DNS name and a version and kind are alphanumeric: anything else (`..`,
+        // `/`) must not become a path to read.
+        let dns = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+                && !s.contains("..")
+        };
+        let alnum = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !dns(group) || !alnum(version) || !alnum(kind) {
             return Lookup::Missing;
         }
         let name = format!("{}_{version}.json", kind.to_lowercase());
