@@ -75,8 +75,25 @@ pub struct Run {
 
 /// Lints everything under `root` (a directory or a single file) with the current rayon pool.
 pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
-    if options.enabled("k8s/schema") {
-        schema::k8s::preload(options.config.k8s_version(), options.config.k8s_strict());
+    // Schema data loads on another thread while the files are read and parsed.
+    let (k8s, cloud, fleet) = (
+        options.enabled("k8s/schema"),
+        options.enabled("cloud-init/schema"),
+        options.enabled("fleet/schema"),
+    );
+    if k8s || cloud || fleet {
+        let (version, strict) = (options.config.k8s_version(), options.config.k8s_strict());
+        std::thread::spawn(move || {
+            if k8s {
+                schema::k8s::builtins(version, strict);
+            }
+            if cloud {
+                schema::cloudinit::schema();
+            }
+            if fleet {
+                schema::fleet::schema();
+            }
+        });
     }
     let mut stats = Stats::default();
     let mut clock;

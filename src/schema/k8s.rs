@@ -124,14 +124,6 @@ fn document(i: usize, strict: bool) -> Option<Value> {
     Some(definitions)
 }
 
-/// Starts loading `version`'s definitions on another thread, so that the work overlaps
-/// parsing; the rule that needs them waits for it.
-pub fn preload(version: &'static str, strict: bool) {
-    std::thread::spawn(move || {
-        builtins(version, strict);
-    });
-}
-
 /// Adds `additionalProperties: false` to every schema object with `properties` and none set:
 /// exactly how kubernetes-validate's `-strict` flavour differs from the plain one. With `root`
 /// false the top level stays open (kubeconform's choice for custom resources).
