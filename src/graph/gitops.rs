@@ -106,7 +106,7 @@ pub(super) fn add(graph: &mut Graph, p: &Project) {
     for g in &p.git_repos {
         for (raw, span) in &g.paths {
             let Some(path) = join("", raw) else { continue };
-            for b in p.bundles_under(&path).into_iter().map(|b| &p.bundles[b]) {
+            for b in p.bundles_under(&path).map(|b| &p.bundles[b]) {
                 let Some(to) = graph.file(b.file) else {
                     continue;
                 };

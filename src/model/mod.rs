@@ -125,20 +125,23 @@ pub struct Project {
 }
 
 /// The items of `sorted` (ordered by `key`) at `dir` or below it; everything for the root.
-fn under<'a>(sorted: &[usize], key: impl Fn(usize) -> &'a str, dir: &str) -> Vec<usize> {
+fn under<'s, 'k>(
+    sorted: &'s [usize],
+    key: impl Fn(usize) -> &'k str,
+    dir: &str,
+) -> impl Iterator<Item = usize> + 's {
     let dir = dir.trim_end_matches('/');
-    if dir.is_empty() {
-        return sorted.to_vec();
-    }
-    let from = |bound: &str| sorted.partition_point(|&i| key(i) < bound);
-    let exact = from(dir)..sorted.partition_point(|&i| key(i) <= dir);
-    // "dir/…" sorts in [dir/, dir0): '0' follows '/'.
-    let below = from(&format!("{dir}/"))..from(&format!("{dir}0"));
-    sorted[exact]
-        .iter()
-        .chain(&sorted[below])
-        .copied()
-        .collect()
+    let (exact, below) = if dir.is_empty() {
+        (0..0, 0..sorted.len())
+    } else {
+        let from = |bound: &str| sorted.partition_point(|&i| key(i) < bound);
+        // "dir/…" sorts in [dir/, dir0): '0' follows '/'.
+        (
+            from(dir)..sorted.partition_point(|&i| key(i) <= dir),
+            from(&format!("{dir}/"))..from(&format!("{dir}0")),
+        )
+    };
+    sorted[exact].iter().chain(&sorted[below]).copied()
 }
 
 impl Project {
@@ -245,7 +248,7 @@ impl Project {
         if self.file_by_rel(rel).is_some() {
             return (true, false);
         }
-        if rel.is_empty() || !self.files_under(rel).is_empty() {
+        if rel.is_empty() || self.files_under(rel).next().is_some() {
             return (true, true);
         }
         if self.root.is_file() {
@@ -300,12 +303,12 @@ impl Project {
     }
 
     /// Files at `dir` or below it.
-    pub fn files_under(&self, dir: &str) -> Vec<FileId> {
+    pub fn files_under(&self, dir: &str) -> impl Iterator<Item = FileId> + '_ {
         under(&self.files_in_order, |f| self.files[f].rel.as_str(), dir)
     }
 
     /// Fleet bundles whose directory is `dir` or below it.
-    pub fn bundles_under(&self, dir: &str) -> Vec<usize> {
+    pub fn bundles_under(&self, dir: &str) -> impl Iterator<Item = usize> + '_ {
         under(
             &self.bundles_in_order,
             |b| self.bundles[b].dir.as_str(),

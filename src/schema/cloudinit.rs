@@ -6,7 +6,6 @@ use jsonschema::paths::Location;
 use jsonschema::{Draft, Validator};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::sync::{Arc, OnceLock};
 
 const DATA: &[u8] = include_bytes!("../../schemas/cloud-init/schema-cloud-config-v1.json.gz");
@@ -29,11 +28,7 @@ pub fn schema() -> Option<&'static CloudSchema> {
 }
 
 fn load() -> Option<CloudSchema> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(DATA)
-        .read_to_string(&mut text)
-        .ok()?;
-    let schema: Value = serde_json::from_str(&text).ok()?;
+    let schema = super::gunzip_json(DATA)?;
     let validator = jsonschema::options()
         .with_draft(Draft::Draft4)
         .with_base_uri(BASE)

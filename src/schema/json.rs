@@ -13,13 +13,21 @@ pub struct Instance {
     pub unknown: Vec<String>,
 }
 
-/// Converts `node`. `is_template(span)` says whether the source text there holds template
-/// syntax. Null mapping values are dropped, as the API server prunes them.
-pub fn instance(node: &YNode, is_template: &dyn Fn(Span) -> bool) -> Instance {
+/// Converts `node`, whose source is `text`. A value whose source holds one of `markers`
+/// (template syntax such as `${`) is unknown until render time. Null mapping values are
+/// dropped, as the API server prunes them.
+pub fn instance(node: &YNode, text: &str, markers: &[&str]) -> Instance {
+    let is_template = |s: Span| templated(text, s, markers);
     let mut unknown = Vec::new();
     let mut pointer = String::new();
-    let value = convert(node, is_template, &mut pointer, &mut unknown, 0);
+    let value = convert(node, &is_template, &mut pointer, &mut unknown, 0);
     Instance { value, unknown }
+}
+
+/// Whether the source text at `span` holds one of `markers`.
+pub fn templated(text: &str, span: Span, markers: &[&str]) -> bool {
+    text.get(span.start..span.end)
+        .is_some_and(|t| markers.iter().any(|m| t.contains(m)))
 }
 
 /// Deep enough for any real manifest; the YAML parser already stops at 256.
@@ -250,7 +258,7 @@ mod tests {
 
     fn json_of(yaml: &str) -> Value {
         let stream = crate::parse::yaml::parse(yaml, 0);
-        instance(&stream.docs[0].root, &|_| false).value
+        instance(&stream.docs[0].root, yaml, &[]).value
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::Read;
 use std::sync::{Arc, OnceLock};
 
 /// Supported versions, oldest first; the last is the default.
@@ -105,11 +104,7 @@ fn load(i: usize, strict: bool) -> Option<Builtins> {
 }
 
 fn document(i: usize, strict: bool) -> Option<Value> {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(DATA[i].0)
-        .read_to_string(&mut text)
-        .ok()?;
-    let mut definitions: Value = serde_json::from_str(&text).ok()?;
+    let mut definitions = super::gunzip_json(DATA[i].0)?;
     if strict {
         close_objects(&mut definitions, true);
     }

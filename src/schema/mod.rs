@@ -30,6 +30,16 @@ pub struct Violation {
 /// Schema documents by base URI, to name the fields an object allows in "did you mean".
 pub type Documents = HashMap<String, Arc<Value>>;
 
+/// A gzip-compressed JSON document embedded in the binary.
+pub(crate) fn gunzip_json(gz: &[u8]) -> Option<Value> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_string(&mut text)
+        .ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// Validates `root` (already converted to `instance`) and maps each error to a YAML span.
 pub fn violations(
     validator: &Validator,

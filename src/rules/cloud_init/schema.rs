@@ -2,7 +2,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{is_cloud_config, Role};
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::schema::{cloudinit, json, violations};
-use crate::source::Span;
 
 pub struct Schema;
 
@@ -39,12 +38,8 @@ impl Rule for Schema {
                 continue;
             }
             // Template interpolations and directives are unknown until Terraform renders them.
-            let is_template = |s: Span| {
-                src.text
-                    .get(s.start..s.end)
-                    .is_some_and(|t| t.contains("${") || t.contains("%{"))
-            };
-            let instance = json::instance(root, &is_template);
+            const MARKERS: &[&str] = &["${", "%{"];
+            let instance = json::instance(root, &src.text, MARKERS);
             for v in violations(&schema.validator, &schema.docs, root, &instance) {
                 let text = src.text.get(v.span.start..v.span.end).unwrap_or_default();
                 let message = match octal_permissions(&v.path, text) {
@@ -60,7 +55,10 @@ impl Rule for Schema {
             }
             for (k, _) in root.entries() {
                 let Some(key) = k.as_str() else { continue };
-                if schema.known.contains(key) || key == "<<" || is_template(k.span) {
+                if schema.known.contains(key)
+                    || key == "<<"
+                    || json::templated(&src.text, k.span, MARKERS)
+                {
                     continue;
                 }
                 let hint = did_you_mean(key, schema.known.iter().map(String::as_str));

@@ -23,11 +23,7 @@ impl Rule for DependsOn {
         let mut produced: Vec<(String, Vec<(String, String)>)> = Vec::new();
         for g in &p.git_repos {
             for path in g.paths.iter().filter_map(|(raw, _)| join("", raw)) {
-                let bundles: Vec<_> = p
-                    .bundles_under(&path)
-                    .into_iter()
-                    .map(|b| &p.bundles[b])
-                    .collect();
+                let bundles: Vec<_> = p.bundles_under(&path).map(|b| &p.bundles[b]).collect();
                 if !bundles.iter().any(|b| b.dir == path) {
                     produced.push((bundle_name(&g.name, &path), Vec::new()));
                 }

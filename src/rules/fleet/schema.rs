@@ -2,7 +2,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Role;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::{fleet, json, violations};
-use crate::source::Span;
 
 pub struct Schema;
 
@@ -35,12 +34,7 @@ impl Rule for Schema {
                 continue;
             }
             // Fleet templates values with `${ .ClusterValues… }` per target cluster.
-            let is_template = |s: Span| {
-                src.text
-                    .get(s.start..s.end)
-                    .is_some_and(|t| t.contains("${"))
-            };
-            let instance = json::instance(&doc.root, &is_template);
+            let instance = json::instance(&doc.root, &src.text, &["${"]);
             for v in violations(&schema.validator, &schema.docs, &doc.root, &instance) {
                 let unknown = v.message.starts_with("unknown field");
                 out.push(

@@ -149,11 +149,9 @@ fn check_object<'a>(
             )
         }
     };
-    let text = &p.files[o.file].text;
-    // Flux substitutes `${VAR}` after the build; such values are unknown until then.
-    let is_template = |s: Span| text.get(s.start..s.end).is_some_and(|t| t.contains("${"));
     let root = p.doc(o);
-    let mut instance = json::instance(root, &is_template);
+    // Flux substitutes `${VAR}` after the build; such values are unknown until then.
+    let mut instance = json::instance(root, &p.files[o.file].text, &["${"]);
     // SOPS-encrypted manifests carry their metadata in a top-level `sops` key, which Flux's
     // decryption removes before the apply.
     if let Some(map) = instance.value.as_object_mut() {
@@ -212,7 +210,7 @@ fn crds(p: &Project) -> HashMap<String, (serde_json::Value, usize, Span)> {
         if !o.is("apiextensions.k8s.io", &["CustomResourceDefinition"]) {
             continue;
         }
-        let value = json::instance(p.doc(o), &|_| false).value;
+        let value = json::instance(p.doc(o), "", &[]).value;
         for s in crd::schemas(&value) {
             out.entry(format!("{}/{}/{}", s.group, s.version, s.kind))
                 .or_insert((s.schema, o.file, kind_span(p, o)));
