@@ -2,7 +2,9 @@
 //! keys are seen (a loader would collapse them) and alias expansion stays bounded.
 
 use crate::source::Span;
-use saphyr_parser::{Event, Parser, ScalarStyle};
+use compact_str::CompactString;
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const MAX_DEPTH: usize = 256;
@@ -20,7 +22,8 @@ pub enum Style {
 
 #[derive(Clone, Debug)]
 pub enum YValue {
-    Scalar(String, Style),
+    /// Most keys and values are short: kept inline, they cost no allocation.
+    Scalar(CompactString, Style),
     Seq(Vec<YNode>),
     Map(Vec<(YNode, YNode)>),
     /// An alias left unexpanded because the expansion budget ran out.
@@ -30,7 +33,7 @@ pub enum YValue {
 #[derive(Clone, Debug)]
 pub struct YNode {
     pub span: Span,
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
     pub value: YValue,
 }
 
@@ -179,21 +182,14 @@ impl ByteIndex<'_> {
     }
 }
 
-enum Frame {
-    Seq {
-        start: usize,
-        anchor: usize,
-        tag: Option<String>,
-        items: Vec<YNode>,
-    },
-    Map {
-        start: usize,
-        anchor: usize,
-        tag: Option<String>,
-        entries: Vec<(YNode, YNode)>,
-        key: Option<YNode>,
-        seen: HashMap<String, Span>,
-    },
+/// An open collection; its finished children wait in the shared `pending` buffer from index
+/// `from`, so each collection allocates once, at its exact size, when it closes.
+struct Frame {
+    map: bool,
+    start: usize,
+    anchor: usize,
+    tag: Option<Box<str>>,
+    from: usize,
 }
 
 /// Parses a YAML stream. Spans are byte offsets into `text` plus `base`.
@@ -206,6 +202,7 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
         bytes: 0,
     };
     let mut stack: Vec<Frame> = Vec::new();
+    let mut pending: Vec<YNode> = Vec::new();
     let mut anchors: HashMap<usize, YNode> = HashMap::new();
     let mut alias_nodes = 0usize;
     let mut doc_start = 0usize;
@@ -223,6 +220,7 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
         };
         let start = idx.byte(span.start.index());
         let end = idx.byte(span.end.index());
+        let map = matches!(event, Event::MappingStart(..));
         let node = match event {
             Event::DocumentStart(_) => {
                 doc_start = start;
@@ -239,8 +237,8 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
             Event::Scalar(value, style, anchor, tag) => {
                 let node = YNode {
                     span: Span::new(start, end).shift(base),
-                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                    value: YValue::Scalar(value.into_owned(), style_of(style)),
+                    tag: tag_text(tag),
+                    value: YValue::Scalar(CompactString::from(value), style_of(style)),
                 };
                 remember(&mut anchors, anchor, &node);
                 Some(node)
@@ -273,23 +271,13 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
                 ));
                 break;
             }
-            Event::SequenceStart(anchor, tag) => {
-                stack.push(Frame::Seq {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                stack.push(Frame {
+                    map,
                     start,
                     anchor,
-                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                    items: Vec::new(),
-                });
-                None
-            }
-            Event::MappingStart(anchor, tag) => {
-                stack.push(Frame::Map {
-                    start,
-                    anchor,
-                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                    entries: Vec::new(),
-                    key: None,
-                    seen: HashMap::new(),
+                    tag: tag_text(tag),
+                    from: pending.len(),
                 });
                 None
             }
@@ -303,70 +291,85 @@ pub fn parse(text: &str, base: usize) -> YamlStream {
                 } else {
                     0
                 };
-                match stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        tag,
-                        items,
-                    }) => {
-                        let last = items.last().map_or(start, |n| n.span.end - base).max(close);
-                        let node = YNode {
-                            span: Span::new(start, last).shift(base),
-                            tag,
-                            value: YValue::Seq(items),
-                        };
-                        remember(&mut anchors, anchor, &node);
-                        Some(node)
-                    }
-                    Some(Frame::Map {
-                        start,
-                        anchor,
-                        tag,
-                        entries,
-                        ..
-                    }) => {
-                        let last = entries
-                            .last()
-                            .map_or(start, |(_, v)| v.span.end.max(v.span.start) - base)
-                            .max(close);
-                        let node = YNode {
-                            span: Span::new(start, last).shift(base),
-                            tag,
-                            value: YValue::Map(entries),
-                        };
-                        remember(&mut anchors, anchor, &node);
-                        Some(node)
-                    }
-                    None => None,
-                }
+                stack.pop().map(|frame| {
+                    let last = pending[frame.from..]
+                        .last()
+                        .map_or(frame.start, |n| n.span.end.max(n.span.start) - base)
+                        .max(close);
+                    let value = if frame.map {
+                        let entries = pairs(pending.drain(frame.from..));
+                        out.duplicates.extend(duplicates(&entries));
+                        YValue::Map(entries)
+                    } else {
+                        YValue::Seq(pending.drain(frame.from..).collect())
+                    };
+                    let node = YNode {
+                        span: Span::new(frame.start, last).shift(base),
+                        tag: frame.tag,
+                        value,
+                    };
+                    remember(&mut anchors, frame.anchor, &node);
+                    node
+                })
             }
             _ => None,
         };
         let Some(node) = node else { continue };
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map {
-                entries, key, seen, ..
-            }) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => {
-                    if let Some(name) = k.as_str().filter(|n| *n != "<<") {
-                        if let Some(first) = seen.insert(name.to_string(), k.span) {
-                            out.duplicates.push(DuplicateKey {
-                                key: name.to_string(),
-                                first,
-                                again: k.span,
-                            });
-                        }
-                    }
-                    entries.push((k, node));
-                }
-            },
+        if stack.is_empty() {
+            root = Some(node);
+        } else {
+            pending.push(node);
         }
     }
     out
+}
+
+/// Keys and values alternate in `nodes`; a key left without a value (a syntax error stopped
+/// the parse) is dropped.
+fn pairs(nodes: impl ExactSizeIterator<Item = YNode>) -> Vec<(YNode, YNode)> {
+    let mut entries = Vec::with_capacity(nodes.len() / 2);
+    let mut nodes = nodes;
+    while let (Some(k), Some(v)) = (nodes.next(), nodes.next()) {
+        entries.push((k, v));
+    }
+    entries
+}
+
+/// Each repeated plain-text key of one mapping (merge keys aside), paired with its first use.
+fn duplicates(entries: &[(YNode, YNode)]) -> Vec<DuplicateKey> {
+    let keys = entries
+        .iter()
+        .filter_map(|(k, _)| k.as_str().filter(|n| *n != "<<").map(|n| (n, k.span)));
+    let mut found = Vec::new();
+    // Most mappings are small: comparing pairs beats hashing them.
+    if entries.len() <= 16 {
+        let keys: Vec<(&str, Span)> = keys.collect();
+        for (i, &(name, again)) in keys.iter().enumerate() {
+            if let Some(&(_, first)) = keys[..i].iter().rev().find(|(n, _)| *n == name) {
+                found.push(DuplicateKey {
+                    key: name.to_string(),
+                    first,
+                    again,
+                });
+            }
+        }
+    } else {
+        let mut seen: HashMap<&str, Span> = HashMap::with_capacity(entries.len());
+        for (name, again) in keys {
+            if let Some(first) = seen.insert(name, again) {
+                found.push(DuplicateKey {
+                    key: name.to_string(),
+                    first,
+                    again,
+                });
+            }
+        }
+    }
+    found
+}
+
+fn tag_text(tag: Option<Cow<'_, Tag>>) -> Option<Box<str>> {
+    tag.map(|t| format!("{}{}", t.handle, t.suffix).into_boxed_str())
 }
 
 fn remember(anchors: &mut HashMap<usize, YNode>, anchor: usize, node: &YNode) {
@@ -402,6 +405,19 @@ mod tests {
         let s = parse("a: 1\nb: 2\na: 3\n", 0);
         assert_eq!(s.duplicates.len(), 1);
         assert_eq!(s.docs[0].root.str_at(&["a"]), Some("3"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_in_large_mappings() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\n");
+        let s = parse(&text, 0);
+        assert_eq!(s.duplicates.len(), 1);
+        assert_eq!(s.duplicates[0].key, "k7");
+        assert_eq!(
+            &text[s.duplicates[0].first.start..s.duplicates[0].first.end],
+            "k7"
+        );
     }
 
     #[test]

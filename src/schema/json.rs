@@ -52,7 +52,7 @@ fn convert(
         YValue::Scalar(s, style) => {
             if is_template(node.span) {
                 unknown.push(pointer.clone());
-                return Value::String(s.clone());
+                return Value::String(s.to_string());
             }
             scalar(s, *style, node.tag.as_deref())
         }
@@ -121,7 +121,7 @@ fn merge_into(
 
 fn key_text(k: &YNode) -> String {
     match &k.value {
-        YValue::Scalar(s, _) => s.clone(),
+        YValue::Scalar(s, _) => s.to_string(),
         _ => "<complex key>".to_string(),
     }
 }
