@@ -88,23 +88,25 @@ pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
             })
         });
     let mut files = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort();
+    // Paths are unique; comparing them component by component is slow enough to share out.
+    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut files[..]);
     files
 }
 
 /// `path` relative to `root`, with forward slashes.
 pub fn relative(root: &Path, path: &Path) -> String {
-    let rel = if root.is_file() {
-        path.file_name()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| path.to_path_buf())
-    } else {
-        path.strip_prefix(root)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| path.to_path_buf())
+    // Linting a single file, the root is that file: its name is the relative path.
+    let rel = match path.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel,
+        Ok(_) => path.file_name().map_or(path, Path::new),
+        Err(_) => path,
     };
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(rel.as_os_str().len());
+    for c in rel.components() {
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    out
 }

@@ -41,6 +41,8 @@ pub struct Options {
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
     pub phases: Vec<(&'static str, std::time::Duration)>,
+    /// Time each rule took (rules run side by side, so these overlap).
+    pub rules: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Stats {
@@ -81,7 +83,7 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         options.enabled("cloud-init/schema"),
         options.enabled("fleet/schema"),
     );
-    if k8s || cloud || fleet {
+    if (k8s || cloud || fleet) && !options.parse_only {
         let (version, strict) = (options.config.k8s_version(), options.config.k8s_strict());
         std::thread::spawn(move || {
             if k8s {
@@ -116,14 +118,22 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
         graph: &graph,
         config: &options.config,
     };
-    let mut diagnostics: Vec<Diagnostic> = rules::ALL
+    let checked: Vec<(Vec<Diagnostic>, std::time::Duration)> = rules::ALL
         .par_iter()
         .filter(|r| options.enabled(r.meta().id))
-        .flat_map_iter(|r| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.check(&cx)))
-                .unwrap_or_else(|_| vec![internal_error(r.meta().id)])
+        .map(|r| {
+            let start = std::time::Instant::now();
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.check(&cx)))
+                .unwrap_or_else(|_| vec![internal_error(r.meta().id)]);
+            (found, start.elapsed())
         })
         .collect();
+    let enabled = rules::ALL.iter().filter(|r| options.enabled(r.meta().id));
+    let mut diagnostics = Vec::new();
+    for (rule, (found, took)) in enabled.zip(checked) {
+        stats.rules.push((rule.meta().id, took));
+        diagnostics.extend(found);
+    }
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
     let mut suppressed = Vec::new();
     let about_suppressions = suppress::apply(
@@ -245,11 +255,13 @@ fn load_timed(
     let mut clock = std::time::Instant::now();
     let found = discover::discover(root, threads);
     stats.lap("discover", &mut clock);
-    let texts: Vec<Result<String, String>> =
-        found.par_iter().map(|(p, _)| parse::read_text(p)).collect();
+    let read: Vec<(String, Result<String, String>)> = found
+        .par_iter()
+        .map(|(p, _)| (discover::relative(root, p), parse::read_text(p)))
+        .collect();
     let mut files = Files::default();
-    for ((path, kind), text) in found.into_iter().zip(texts) {
-        files.push(discover::relative(root, &path), path, kind, text);
+    for ((path, kind), (rel, text)) in found.into_iter().zip(read) {
+        files.push(rel, path, kind, text);
     }
 
     // HCL first: Terraform says which files are templates and which are user-data.

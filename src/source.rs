@@ -45,39 +45,47 @@ pub struct SourceFile {
     /// Path on disk.
     pub abs: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Computed on first use: most files never need a line number.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(rel: String, abs: PathBuf, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             rel,
             abs,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
     }
 
     /// 1-based line and 1-based column (in Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let col = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.text[starts[line]..offset].chars().count() + 1;
         (line + 1, col)
     }
 
     /// Byte offset of the start of a 0-based line.
     pub fn line_start(&self, line0: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .get(line0)
             .copied()
             .unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Text of the 0-based line without its line terminator.

@@ -89,15 +89,31 @@ pub struct Dangling {
 #[derive(Default)]
 pub struct Graph {
     g: StableDiGraph<Entity, Reference>,
-    by_addr: HashMap<(usize, Address), EntityId>,
-    files: HashMap<FileId, EntityId>,
-    modules: HashMap<usize, EntityId>,
+    /// Per module: each Terraform block's entity.
+    by_addr: Vec<HashMap<Address, EntityId>>,
+    /// Indexed by file id and module index.
+    files: Vec<EntityId>,
+    modules: Vec<EntityId>,
     dangling: Vec<Dangling>,
     tf_cycles: Vec<dataflow::TfCycle>,
 }
 
 impl Graph {
     pub fn build(project: &Project) -> Graph {
+        // Terraform's own dependency cycles need none of the graph: worked out alongside it.
+        let (mut graph, cycles) = rayon::join(
+            || Self::build_graph(project),
+            || {
+                let mut cycles = dataflow::cycles(project);
+                cycles.extend(dataflow::terragrunt_cycles(project));
+                cycles
+            },
+        );
+        graph.tf_cycles = cycles;
+        graph
+    }
+
+    fn build_graph(project: &Project) -> Graph {
         let mut graph = Graph::default();
         // Growing a node array of a monorepo's size one doubling at a time cost more than
         // filling it; this is close to the final count.
@@ -114,7 +130,8 @@ impl Graph {
                 module: None,
                 addr: None,
             });
-            graph.files.insert(id, node);
+            debug_assert_eq!(graph.files.len(), id);
+            graph.files.push(node);
         }
         for (m, module) in project.modules.iter().enumerate() {
             let node = graph.g.add_node(Entity {
@@ -125,7 +142,8 @@ impl Graph {
                 module: Some(m),
                 addr: None,
             });
-            graph.modules.insert(m, node);
+            graph.modules.push(node);
+            let mut by_addr = HashMap::new();
             for e in project.entities(m) {
                 let node = graph.g.add_node(Entity {
                     kind: EntityKind::TfBlock,
@@ -135,16 +153,17 @@ impl Graph {
                     module: Some(m),
                     addr: Some(e.addr.clone()),
                 });
-                graph.by_addr.entry((m, e.addr)).or_insert(node);
+                by_addr.entry(e.addr).or_insert(node);
             }
+            graph.by_addr.push(by_addr);
         }
         for m in 0..project.modules.len() {
             for e in project.entities(m) {
-                let from = graph.by_addr[&(m, e.addr.clone())];
+                let from = graph.by_addr[m][&e.addr];
                 // A variable's `validation` reads the variable itself; that is no dependency.
                 let own = matches!(e.addr, Address::Var(_)).then_some(&e.addr);
                 for r in e.refs.iter().filter(|r| Some(&r.addr) != own) {
-                    match graph.by_addr.get(&(m, r.addr.clone())) {
+                    match graph.by_addr[m].get(&r.addr) {
                         Some(&to) => {
                             graph.g.add_edge(
                                 from,
@@ -184,7 +203,7 @@ impl Graph {
                     if let Some(target) = target.and_then(|t| project.module_of(&t)) {
                         graph.g.add_edge(
                             from,
-                            graph.modules[&target],
+                            graph.modules[target],
                             Reference {
                                 kind: RefKind::ModuleSource,
                                 file: e.file,
@@ -196,10 +215,10 @@ impl Graph {
             }
         }
         for link in &project.templates {
-            let from = graph.files[&link.from];
+            let from = graph.files[link.from];
             graph.g.add_edge(
                 from,
-                graph.files[&link.target],
+                graph.files[link.target],
                 Reference {
                     kind: RefKind::Template,
                     file: link.from,
@@ -208,8 +227,6 @@ impl Graph {
             );
         }
         gitops::add(&mut graph, project);
-        graph.tf_cycles = dataflow::cycles(project);
-        graph.tf_cycles.extend(dataflow::terragrunt_cycles(project));
         graph
     }
 
@@ -276,11 +293,11 @@ impl Graph {
     }
 
     pub fn resolve(&self, module: usize, addr: &Address) -> Option<EntityId> {
-        self.by_addr.get(&(module, addr.clone())).copied()
+        self.by_addr.get(module)?.get(addr).copied()
     }
 
     pub fn file(&self, file: FileId) -> Option<EntityId> {
-        self.files.get(&file).copied()
+        self.files.get(file).copied()
     }
 
     /// Dependency cycles in Terraform modules, at Terraform's own granularity (see `dataflow`).

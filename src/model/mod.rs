@@ -551,26 +551,36 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     }
     project.cloud_init = cloud_init;
     project.values = values;
-    // Models built on the ones above.
-    project.template_uses = template_uses(project);
-    project.missing_sources = missing_sources(project);
-    project.terragrunt = terragrunt::units(project);
+    // Models built on the ones above; those that read only the above are built side by side.
+    let p = &*project;
+    let ((uses, missing), (units, kustomizations)) = rayon::join(
+        || rayon::join(|| template_uses(p), || missing_sources(p)),
+        || rayon::join(|| terragrunt::units(p), || kustomize::kustomizations(p)),
+    );
+    project.template_uses = uses;
+    project.missing_sources = missing;
+    project.terragrunt = units;
+    project.kustomizations = kustomizations;
     project.overlay_dirs = project
         .terragrunt
         .iter()
         .filter(|u| u.has_source)
         .map(|u| u.dir.clone())
         .collect();
-    project.kustomizations = kustomize::kustomizations(project);
     project.kustomization_by_dir = project
         .kustomizations
         .iter()
         .enumerate()
         .map(|(i, k)| (k.dir.clone(), i))
         .collect();
-    project.flux = gitops::flux(project);
-    project.git_repos = gitops::git_repos(project);
-    project.bundles = gitops::bundles(project);
+    let p = &*project;
+    let (flux, (git_repos, bundles)) = rayon::join(
+        || gitops::flux(p),
+        || rayon::join(|| gitops::git_repos(p), || gitops::bundles(p)),
+    );
+    project.flux = flux;
+    project.git_repos = git_repos;
+    project.bundles = bundles;
     let mut order: Vec<usize> = (0..project.bundles.len()).collect();
     order.sort_by(|&a, &b| project.bundles[a].dir.cmp(&project.bundles[b].dir));
     project.bundles_in_order = order;
@@ -578,21 +588,28 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
 }
 
 fn template_uses(project: &Project) -> HashMap<FileId, Option<Vec<(String, Span)>>> {
-    let mut out = HashMap::new();
-    for link in &project.templates {
-        let templatefile = project.tf(link.from).is_some_and(|tf| {
-            tf.blocks
-                .iter()
-                .flat_map(|b| &b.calls)
-                .any(|c| c.span == link.call && c.func == "templatefile")
-        });
-        if templatefile {
-            out.entry(link.target).or_insert_with(|| {
-                crate::parse::hcl::template_uses(&project.files[link.target].text)
-            });
-        }
-    }
-    out
+    let mut targets: Vec<FileId> = project
+        .templates
+        .iter()
+        .filter(|link| {
+            project.tf(link.from).is_some_and(|tf| {
+                tf.blocks
+                    .iter()
+                    .flat_map(|b| &b.calls)
+                    .any(|c| c.span == link.call && c.func == "templatefile")
+            })
+        })
+        .map(|link| link.target)
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+        .into_par_iter()
+        .map(|id| {
+            let uses = crate::parse::hcl::template_uses(&project.files[id].text);
+            (id, uses)
+        })
+        .collect()
 }
 
 /// Local module sources that resolve to no module infralint found: checked on disk, since the

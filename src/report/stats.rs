@@ -34,6 +34,22 @@ pub fn render(runs: &[Run], report: Duration, total: Duration, threads: usize) -
         files as f64 / secs,
         bytes as f64 / 1e6 / secs
     );
+    let mut rules: Vec<(&str, Duration)> = Vec::new();
+    for run in runs {
+        for &(id, took) in &run.stats.rules {
+            match rules.iter_mut().find(|(n, _)| *n == id) {
+                Some((_, sum)) => *sum += took,
+                None => rules.push((id, took)),
+            }
+        }
+    }
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if !rules.is_empty() {
+        out.push_str("  slowest rules (they run side by side):\n");
+        for (id, took) in rules.iter().take(5) {
+            let _ = writeln!(out, "    {id:36} {:>9.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     match peak_rss_kb() {
         Some(kb) => {
             let _ = writeln!(out, "  peak memory {:.1} MB", kb as f64 / 1024.0);
