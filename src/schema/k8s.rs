@@ -1,10 +1,11 @@
 //! Kubernetes built-in kinds: definitions embedded per version (from `scripts/import-k8s-schemas`),
 //! decompressed on first use, with the strict flavour derived at load time.
 
-use jsonschema::{Draft, Registry, Validator};
-use serde_json::{json, Value};
+use jsonschema::{Draft, Validator};
+use serde_json::value::RawValue;
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// Supported versions, oldest first; the last is the default.
 pub const VERSIONS: [&str; 3] = ["1.35", "1.36", "1.37"];
@@ -35,13 +36,14 @@ pub fn normalise(version: &str) -> Option<&'static str> {
     VERSIONS.iter().copied().find(|&known| known == minor)
 }
 
-/// One version's definitions, prepared for compiling validators.
+/// One version's definitions. Each stays unparsed text until a kind needs it: a run validates
+/// a handful of kinds, and parsing all ~860 definitions cost more than validating 1,000 files.
 pub struct Builtins {
     gvk: HashMap<String, String>,
-    /// The definitions document's `$id`, unique per version and strictness.
-    pub base: String,
-    pub definitions: Arc<Value>,
-    registry: Registry<'static>,
+    /// `v1-37-strict.k8s.invalid`: a host per version and strictness keeps base URIs apart.
+    host: String,
+    strict: bool,
+    defs: HashMap<String, Box<RawValue>>,
 }
 
 impl Builtins {
@@ -52,26 +54,59 @@ impl Builtins {
             .map(String::as_str)
     }
 
-    pub fn compile(&self, definition: &str) -> Result<Validator, String> {
-        let schema = json!({ "$ref": format!("{}#/$defs/{definition}", self.base) });
-        jsonschema::options()
+    /// A validator for `definition`, with its base URI and the document it was compiled from
+    /// (`definition` and every definition it refers to, closed when strict).
+    pub fn compile(&self, definition: &str) -> Result<(Validator, String, Value), String> {
+        let mut defs = Map::new();
+        let mut todo = vec![definition.to_string()];
+        while let Some(name) = todo.pop() {
+            if defs.contains_key(&name) {
+                continue;
+            }
+            let raw = self
+                .defs
+                .get(&name)
+                .ok_or_else(|| format!("definition `{name}` is missing"))?;
+            let mut def: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+            refs(&def, &mut todo);
+            if self.strict {
+                close_objects(&mut def, true);
+            }
+            defs.insert(name, def);
+        }
+        let base = format!("https://{}/api/{definition}.json", self.host);
+        let document = json!({ "$ref": format!("#/$defs/{definition}"), "$defs": defs });
+        let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
-            .with_registry(&self.registry)
+            .with_base_uri(base.clone())
             .offline()
-            .build(&schema)
-            .map_err(|e| e.to_string())
+            .build(&document)
+            .map_err(|e| e.to_string())?;
+        Ok((validator, base, document))
+    }
+}
+
+/// Adds the definitions `schema` refers to (`#/$defs/<name>`) to `out`.
+fn refs(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix("#/$defs/") {
+                            out.push(name.to_string());
+                        }
+                    }
+                    _ => refs(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|x| refs(x, out)),
+        _ => {}
     }
 }
 
 static LOADED: [[OnceLock<Option<Builtins>>; 2]; 3] = [
-    [OnceLock::new(), OnceLock::new()],
-    [OnceLock::new(), OnceLock::new()],
-    [OnceLock::new(), OnceLock::new()],
-];
-
-/// The parsed documents, kept for the life of the process so the registry can borrow them
-/// instead of holding a second copy.
-static DOCUMENTS: [[OnceLock<Option<Arc<Value>>>; 2]; 3] = [
     [OnceLock::new(), OnceLock::new()],
     [OnceLock::new(), OnceLock::new()],
     [OnceLock::new(), OnceLock::new()],
@@ -86,37 +121,23 @@ pub fn builtins(version: &str, strict: bool) -> Option<&'static Builtins> {
 }
 
 fn load(i: usize, strict: bool) -> Option<Builtins> {
-    let definitions = DOCUMENTS[i][usize::from(strict)]
-        .get_or_init(|| document(i, strict).map(Arc::new))
-        .as_ref()?;
-    let base = definitions["$id"].as_str()?.to_string();
-    let registry = Registry::new()
-        .add(&base, Draft::Draft202012.create_resource_ref(definitions))
-        .ok()?
-        .prepare()
-        .ok()?;
+    #[derive(serde::Deserialize)]
+    struct Document {
+        #[serde(rename = "$defs")]
+        defs: HashMap<String, Box<RawValue>>,
+    }
+    let text = super::gunzip(DATA[i].0)?;
+    let document: Document = serde_json::from_str(&text).ok()?;
     Some(Builtins {
         gvk: serde_json::from_str(DATA[i].1).ok()?,
-        base,
-        definitions: definitions.clone(),
-        registry,
+        host: format!(
+            "v{}{}.k8s.invalid",
+            VERSIONS[i].replace('.', "-"),
+            if strict { "-strict" } else { "" }
+        ),
+        strict,
+        defs: document.defs,
     })
-}
-
-fn document(i: usize, strict: bool) -> Option<Value> {
-    let mut definitions = super::gunzip_json(DATA[i].0)?;
-    if strict {
-        close_objects(&mut definitions, true);
-    }
-    // Every version's document has the same `$id`; a host per version and strictness keeps
-    // them apart, and the host-relative `$ref`s inside follow it.
-    let host = format!(
-        "v{}{}.k8s.invalid",
-        VERSIONS[i].replace('.', "-"),
-        if strict { "-strict" } else { "" }
-    );
-    definitions["$id"] = Value::String(format!("https://{host}/api/_definitions.json"));
-    Some(definitions)
 }
 
 /// Adds `additionalProperties: false` to every schema object with `properties` and none set:

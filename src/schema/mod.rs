@@ -32,12 +32,16 @@ pub type Documents = HashMap<String, Arc<Value>>;
 
 /// A gzip-compressed JSON document embedded in the binary.
 pub(crate) fn gunzip_json(gz: &[u8]) -> Option<Value> {
+    serde_json::from_str(&gunzip(gz)?).ok()
+}
+
+pub(crate) fn gunzip(gz: &[u8]) -> Option<String> {
     use std::io::Read;
     let mut text = String::new();
     flate2::read::GzDecoder::new(gz)
         .read_to_string(&mut text)
         .ok()?;
-    serde_json::from_str(&text).ok()
+    Some(text)
 }
 
 /// Validates `root` (already converted to `instance`) and maps each error to a YAML span.

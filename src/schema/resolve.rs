@@ -77,9 +77,9 @@ impl Resolver {
             if let Some(def) = b.definition(api_version, kind) {
                 let origin = Origin::Builtin(self.version);
                 return match b.compile(def) {
-                    Ok(validator) => Lookup::Found(Schema {
+                    Ok((validator, base, document)) => Lookup::Found(Schema {
                         validator,
-                        docs: HashMap::from([(b.base.clone(), b.definitions.clone())]),
+                        docs: HashMap::from([(base, Arc::new(document))]),
                         origin,
                     }),
                     Err(e) => Lookup::Broken(origin, e),
