@@ -144,7 +144,13 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     );
     diagnostics.extend(about_suppressions);
     stats.lap("rules", &mut clock);
-    let (files, roles) = (project.files, project.roles);
+    let mut project = project;
+    let (files, roles) = (
+        std::mem::take(&mut project.files),
+        std::mem::take(&mut project.roles),
+    );
+    // Freeing a monorepo's trees takes a while and nothing waits for it.
+    std::thread::spawn(move || drop((project, graph)));
     let config = &options.config;
     let prefix = config.prefix(root);
     let in_config = |file: usize| format!("{prefix}{}", files[file].rel);

@@ -91,6 +91,7 @@ pub struct Project {
     pub kinds: Vec<FileKind>,
     pub roles: Vec<Role>,
     pub parsed: Vec<Parsed>,
+    /// Sorted by directory.
     pub modules: Vec<TfModule>,
     pub k8s: Vec<K8sObject>,
     pub cloud_init: Vec<CloudInit>,
@@ -168,7 +169,10 @@ impl Project {
     }
 
     pub fn module_of(&self, dir: &str) -> Option<usize> {
-        self.modules.iter().position(|m| m.dir == dir)
+        // `build` makes the modules in directory order.
+        self.modules
+            .binary_search_by(|m| m.dir.as_str().cmp(dir))
+            .ok()
     }
 
     /// Everything a module declares: blocks, and each local separately.

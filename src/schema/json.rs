@@ -109,7 +109,13 @@ fn merge_into(
         }
         let len = pointer.len();
         pointer.push('/');
-        pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        for c in key.chars() {
+            match c {
+                '~' => pointer.push_str("~0"),
+                '/' => pointer.push_str("~1"),
+                c => pointer.push(c),
+            }
+        }
         if is_template(k.span) {
             unknown.push(pointer.clone());
         }
