@@ -77,26 +77,8 @@ pub struct Run {
 
 /// Lints everything under `root` (a directory or a single file) with the current rayon pool.
 pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
-    // Schema data loads on another thread while the files are read and parsed.
-    let (k8s, cloud, fleet) = (
-        options.enabled("k8s/schema"),
-        options.enabled("cloud-init/schema"),
-        options.enabled("fleet/schema"),
-    );
-    if (k8s || cloud || fleet) && !options.parse_only {
-        let (version, strict) = (options.config.k8s_version(), options.config.k8s_strict());
-        std::thread::spawn(move || {
-            if k8s {
-                schema::k8s::builtins(version, strict);
-            }
-            if cloud {
-                schema::cloudinit::schema();
-            }
-            if fleet {
-                schema::fleet::schema();
-            }
-        });
-    }
+    // Schemas load inside their rules, beside the other rules: loading them while files were
+    // parsed only slowed the parse down (measured with scripts/bench).
     let mut stats = Stats::default();
     let mut clock;
     let (project, parse_diags) = load_timed(root, threads, options.parse_only, &mut stats);

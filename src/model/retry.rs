@@ -7,7 +7,60 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 fn re(pattern: &str) -> Regex {
-    Regex::new(pattern).expect("static pattern")
+    ascii_regex(pattern).expect("static pattern")
+}
+
+/// Compiles a pattern over shell text with ASCII `\b`, `\w`, `\s` and `\d`. Commands and
+/// variable names are ASCII, and the Unicode classes made compiling these patterns the largest
+/// fixed cost of linting a small repository.
+pub fn ascii_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    let mut out = String::with_capacity(pattern.len() * 2);
+    let mut in_class = false;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                let (outside, inside) = match n {
+                    'b' => ("(?-u:\\b)", None),
+                    'w' => ("[0-9A-Za-z_]", Some("0-9A-Za-z_")),
+                    's' => ("[\\t\\n\\x0B\\x0C\\r ]", Some("\\t\\n\\x0B\\x0C\\r ")),
+                    'd' => ("[0-9]", Some("0-9")),
+                    _ => ("", None),
+                };
+                match (in_class, inside) {
+                    (false, _) if !outside.is_empty() => out.push_str(outside),
+                    (true, Some(inside)) => out.push_str(inside),
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in a class (after any `^`) is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Regex::new(&out)
 }
 
 static SLEEP: LazyLock<Regex> = LazyLock::new(|| re(r"(^|[\s;&|({`])sleep\s"));
@@ -276,6 +329,17 @@ fn calls<'a>(code: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_regex_keeps_meaning_inside_and_outside_classes() {
+        let re = ascii_regex(r"(^|[\s;])sleep\s+\d+\b[\w-]*").unwrap();
+        assert!(re.is_match("x;sleep 10 a-b"));
+        assert!(re.is_match("sleep\t5"));
+        assert!(!re.is_match("nosleep 5"));
+        let exact = ascii_regex(r"\.vault\.azure\.net/[^\]x]").unwrap();
+        assert!(exact.is_match(".vault.azure.net/s"));
+        assert!(!exact.is_match("-vault.azure.net/s"));
+    }
 
     fn verdict(script: &str, needle: &str) -> Verdict {
         let a = Analysis::new(script);

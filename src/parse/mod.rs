@@ -33,15 +33,28 @@ pub enum Parsed {
 
 /// Reads a file as text, or says why it cannot be linted.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
-    if meta.len() > MAX_FILE_BYTES {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read file: {e}");
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let len = file.metadata().map_err(cannot)?.len();
+    if len > MAX_FILE_BYTES {
         return Err(format!(
             "file is {} MiB, larger than the {} MiB limit; it was not linted",
-            meta.len() >> 20,
+            len >> 20,
             MAX_FILE_BYTES >> 20
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))?;
+    // The size is a hint (the file may change while read); the limit still holds.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is larger than the {} MiB limit; it was not linted",
+            MAX_FILE_BYTES >> 20
+        ));
+    }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(
             "file looks binary (NUL byte at offset {at}); it was not linted"

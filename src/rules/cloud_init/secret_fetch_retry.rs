@@ -35,7 +35,7 @@ static FETCHES: LazyLock<Vec<(Option<&str>, Regex)>> = LazyLock::new(|| {
         (None, r"\bgcloud\s+secrets\s+versions\s+access\b"),
     ]
     .into_iter()
-    .map(|(what, re)| (what, Regex::new(re).expect("static pattern")))
+    .map(|(what, re)| (what, retry::ascii_regex(re).expect("static pattern")))
     .collect()
 });
 
@@ -96,7 +96,7 @@ fn check_region(
         .commands
         .iter()
         .filter_map(|c| {
-            Regex::new(&format!(
+            retry::ascii_regex(&format!(
                 r"\b{}\b",
                 c.split_whitespace()
                     .map(regex::escape)

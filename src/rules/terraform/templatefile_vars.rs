@@ -3,7 +3,6 @@ use crate::model::terraform::{BlockKind, FileCall, VarsMap};
 use crate::model::Project;
 use crate::rules::{did_you_mean, did_you_mean_path, Context, Rule, RuleMeta};
 use crate::source::{FileId, Span};
-use regex::Regex;
 
 pub struct TemplatefileVars;
 
@@ -155,10 +154,9 @@ fn is_shell_variable(name: &str, text: &str) -> bool {
         .chars()
         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         && name.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    let assigned = Regex::new(&format!(
+    caps && crate::model::retry::ascii_regex(&format!(
         r"(^|[\s;(&|]){0}=|\bread\s+(-\w+\s+)*{0}\b|\bfor\s+{0}\s+in\b",
         regex::escape(name)
     ))
-    .is_ok_and(|re| re.is_match(text));
-    caps && assigned
+    .is_ok_and(|re| re.is_match(text))
 }
