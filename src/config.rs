@@ -46,6 +46,8 @@ pub struct Config {
     #[serde(default)]
     pub k8s: K8sConfig,
     #[serde(default)]
+    pub files: FilesConfig,
+    #[serde(default)]
     pub options: RuleOptions,
     #[serde(skip)]
     compiled: Compiled,
@@ -57,6 +59,20 @@ pub struct Override {
     pub files: Vec<String>,
     #[serde(default)]
     pub rules: BTreeMap<String, Level>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Larger files are reported (`parse/unreadable-file`) instead of read: bytes, or a string
+    /// such as `"64MB"` or `"512KB"` (powers of 1024). 32 MB by default.
+    #[serde(default)]
+    pub max_size: Option<toml::Value>,
+    /// Read `templatefile()` targets outside the linted directory (`../shared/x.tftpl`, or a
+    /// symlink leading out); off by default, so a repository cannot make infralint read
+    /// `/etc/passwd`.
+    #[serde(default)]
+    pub read_outside_root: bool,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -160,6 +176,9 @@ impl Config {
                 ));
             }
         }
+        if let Some(v) = &config.files.max_size {
+            size(v).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
         let err = |e: String| format!("{}: {e}", path.display());
         config.compiled.base = path
             .canonicalize()
@@ -226,6 +245,15 @@ impl Config {
             .as_deref()
             .and_then(crate::schema::k8s::normalise)
             .unwrap_or_else(crate::schema::k8s::default_version)
+    }
+
+    /// The largest file read, in bytes.
+    pub fn max_file_size(&self) -> u64 {
+        self.files
+            .max_size
+            .as_ref()
+            .and_then(|v| size(v).ok())
+            .unwrap_or(crate::parse::MAX_FILE_BYTES)
     }
 
     pub fn k8s_strict(&self) -> bool {
@@ -330,6 +358,12 @@ known_namespaces = []
 # Schema catalogs for custom resources, laid out as <group>/<kind>_<version>.json.
 schema_dirs = []
 
+[files]
+# Larger files are reported instead of read: bytes, or "64MB", "512KB".
+# max_size = "32MB"
+# Read templatefile() targets outside the linted directory (or behind a symlink leading out).
+read_outside_root = false
+
 [options."cloud-init/secret-fetch-retry"]
 # More commands that fetch secrets at boot, as words ("op read", "sops -d").
 commands = []
@@ -339,4 +373,28 @@ commands = []
 # pairs = {{ "rke2-cilium" = "kube/helm/cilium.values.yaml" }}
 "#
     )
+}
+
+/// `1048576`, `"1MB"`, `"512 KB"`, `"2GB"` (powers of 1024) in bytes.
+fn size(v: &toml::Value) -> Result<u64, String> {
+    let bad =
+        || format!("`[files] max_size` must be a number of bytes or a size like \"32MB\", not {v}");
+    match v {
+        toml::Value::Integer(n) if *n > 0 => Ok(*n as u64),
+        toml::Value::String(s) => {
+            let s = s.trim().to_ascii_uppercase();
+            let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic()).trim();
+            let unit = s[digits.len()..].trim();
+            let n: u64 = digits.trim().parse().map_err(|_| bad())?;
+            let scale: u64 = match unit {
+                "" | "B" => 1,
+                "KB" | "K" | "KIB" => 1 << 10,
+                "MB" | "M" | "MIB" => 1 << 20,
+                "GB" | "G" | "GIB" => 1 << 30,
+                _ => return Err(bad()),
+            };
+            n.checked_mul(scale).filter(|&b| b > 0).ok_or_else(bad)
+        }
+        _ => Err(bad()),
+    }
 }

@@ -81,7 +81,13 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
     // parsed only slowed the parse down (measured with scripts/bench).
     let mut stats = Stats::default();
     let mut clock;
-    let (project, parse_diags) = load_timed(root, threads, options.parse_only, &mut stats);
+    let (project, parse_diags) = load_timed(
+        root,
+        threads,
+        &options.config,
+        options.parse_only,
+        &mut stats,
+    );
     clock = std::time::Instant::now();
     if options.parse_only {
         return Run {
@@ -231,12 +237,19 @@ fn internal_error(rule: &'static str) -> Diagnostic {
 /// Discovers, reads, parses and models every file under `root`; also returns what the parse
 /// stage found.
 pub fn load(root: &Path, threads: usize) -> (Project, Vec<Diagnostic>) {
-    load_timed(root, threads, false, &mut Stats::default())
+    load_timed(
+        root,
+        threads,
+        &Config::default(),
+        false,
+        &mut Stats::default(),
+    )
 }
 
 fn load_timed(
     root: &Path,
     threads: usize,
+    config: &Config,
     parse_only: bool,
     stats: &mut Stats,
 ) -> (Project, Vec<Diagnostic>) {
@@ -245,7 +258,10 @@ fn load_timed(
     stats.lap("discover", &mut clock);
     let read: Vec<(String, Result<String, String>)> = found
         .par_iter()
-        .map(|(p, _)| (discover::relative(root, p), parse::read_text(p)))
+        .map(|(p, _)| {
+            let text = parse::read_text(p, config.max_file_size());
+            (discover::relative(root, p), text)
+        })
         .collect();
     let mut files = Files::default();
     for ((path, kind), (rel, text)) in found.into_iter().zip(read) {
@@ -268,7 +284,7 @@ fn load_timed(
         })
         .collect();
     let (mut parsed, mut diags) = parse::parse_all(&files.sources, &hcl_jobs, &files.unreadable);
-    let links = link_templates(root, &parsed, &mut files);
+    let links = link_templates(root, config, &parsed, &mut files);
     parsed.resize_with(files.sources.len(), || Parsed::Nothing);
 
     let yaml_jobs: Vec<Option<Job>> = (0..files.sources.len())
@@ -381,8 +397,9 @@ struct Links {
 
 /// Resolves every static `templatefile()`/`file()` path, reading targets the walk skipped
 /// (`*.tftpl`, `*.sh`) when they are user-data or YAML.
-fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
+fn link_templates(root: &Path, config: &Config, parsed: &[Parsed], files: &mut Files) -> Links {
     let mut out = Links::default();
+    let real_root = root.canonicalize().ok();
     // Module directories some call points at. The others are roots, where Terraform runs and
     // so where a bare relative path is resolved.
     let mut called = std::collections::HashSet::new();
@@ -411,13 +428,34 @@ fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
             .map_or("", |(d, _)| d)
             .to_string();
         for call in tf.blocks.iter().flat_map(|b| &b.calls) {
-            let Some(rel) = call.path.as_deref().and_then(|p| join(&dir, p)) else {
+            let Some(written) = call.path.as_deref() else {
                 continue;
+            };
+            let (rel, abs) = match join(&dir, written) {
+                Some(rel) => {
+                    let abs = root.join(&rel);
+                    (rel, abs)
+                }
+                // Above the linted directory, or absolute.
+                None if root.is_file() => continue,
+                None if config.files.read_outside_root => (
+                    written.trim_start_matches("./").to_string(),
+                    root.join(&dir).join(written),
+                ),
+                None => {
+                    out.missing.push(model::MissingFile {
+                        from: id,
+                        span: call.path_span,
+                        path: written.trim_start_matches("./").to_string(),
+                        func: call.func,
+                        outside: true,
+                    });
+                    continue;
+                }
             };
             let target = match files.by_rel.get(&rel) {
                 Some(&t) => t,
                 None => {
-                    let abs = root.join(&rel);
                     let hidden = rel.split('/').any(|c| c.starts_with('.'));
                     if root.is_file() || hidden {
                         continue;
@@ -429,13 +467,28 @@ fn link_templates(root: &Path, parsed: &[Parsed], files: &mut Files) -> Links {
                             span: call.path_span,
                             path: rel,
                             func: call.func,
+                            outside: false,
                         });
                         continue;
                     }
                     if !abs.is_file() {
                         continue;
                     }
-                    let text = parse::read_text(&abs);
+                    // A symlink inside the repository may lead anywhere.
+                    let escapes = real_root.as_ref().is_some_and(|r| {
+                        abs.canonicalize().map_or(true, |real| !real.starts_with(r))
+                    });
+                    if escapes && !config.files.read_outside_root {
+                        out.missing.push(model::MissingFile {
+                            from: id,
+                            span: call.path_span,
+                            path: rel,
+                            func: call.func,
+                            outside: true,
+                        });
+                        continue;
+                    }
+                    let text = parse::read_text(&abs, config.max_file_size());
                     // Other templates (nginx.conf.tpl, PowerShell user-data) are read for their
                     // variables but are not ours to parse.
                     let yaml = text

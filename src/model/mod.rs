@@ -72,6 +72,8 @@ pub struct MissingFile {
     pub span: Span,
     pub path: String,
     pub func: &'static str,
+    /// The path leads outside the linted directory, so it was not read.
+    pub outside: bool,
 }
 
 /// A local module `source` whose directory does not exist or holds no `.tf` files.

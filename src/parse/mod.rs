@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::path::Path;
 
 /// Files larger than this are not parsed.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 pub const SYNTAX_ERROR: &str = "parse/syntax-error";
 pub const DUPLICATE_KEY: &str = "parse/duplicate-key";
@@ -32,28 +32,21 @@ pub enum Parsed {
 }
 
 /// Reads a file as text, or says why it cannot be linted.
-pub fn read_text(path: &Path) -> Result<String, String> {
+pub fn read_text(path: &Path, limit: u64) -> Result<String, String> {
     use std::io::Read;
     let cannot = |e: std::io::Error| format!("cannot read file: {e}");
     let file = std::fs::File::open(path).map_err(cannot)?;
     let len = file.metadata().map_err(cannot)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(format!(
-            "file is {} MiB, larger than the {} MiB limit; it was not linted",
-            len >> 20,
-            MAX_FILE_BYTES >> 20
-        ));
+    if len > limit {
+        return Err(too_big(limit));
     }
     // The size is a hint (the file may change while read); the limit still holds.
     let mut bytes = Vec::with_capacity(len as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "file is larger than the {} MiB limit; it was not linted",
-            MAX_FILE_BYTES >> 20
-        ));
+    if bytes.len() as u64 > limit {
+        return Err(too_big(limit));
     }
     if let Some(at) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(
@@ -67,6 +60,15 @@ pub fn read_text(path: &Path) -> Result<String, String> {
             e.as_bytes()[at]
         )
     })
+}
+
+fn too_big(limit: u64) -> String {
+    let shown = if limit >= 1 << 20 {
+        format!("{} MB", limit >> 20)
+    } else {
+        format!("{limit} bytes")
+    };
+    format!("file is larger than the {shown} limit; it was not linted (raise `[files] max_size`)")
 }
 
 /// What to do with one file.

@@ -52,6 +52,23 @@ fn check_call(
         .iter()
         .find(|x| x.from == file && x.span == call.path_span)
     {
+        if missing.outside {
+            let mut d = cx
+                .report(
+                    &META,
+                    file,
+                    call.path_span,
+                    format!(
+                        "template `{}` is outside the linted directory: it was not read, so its variables are not checked",
+                        missing.path
+                    ),
+                )
+                .label("outside the linted directory")
+                .help("lint from a directory that contains the template, or set `[files] read_outside_root = true` to read it");
+            d.severity = Severity::Info;
+            out.push(d);
+            return;
+        }
         let hint = did_you_mean_path(&missing.path, p.files.iter().map(|f| f.rel.as_str()));
         out.push(
             cx.report(
