@@ -29,12 +29,7 @@ pub fn schema() -> Option<&'static CloudSchema> {
 
 fn load() -> Option<CloudSchema> {
     let schema = super::gunzip_json(DATA)?;
-    let validator = jsonschema::options()
-        .with_draft(Draft::Draft4)
-        .with_base_uri(BASE)
-        .offline()
-        .build(&schema)
-        .ok()?;
+    let validator = super::build(Draft::Draft4, BASE, &schema).ok()?;
     let mut known: BTreeSet<String> = properties(&schema).collect();
     let mut deprecating = BTreeSet::new();
     let mut memo = HashMap::new();

@@ -23,12 +23,7 @@ pub fn schema() -> Option<&'static FleetSchema> {
             if let Some(map) = schema.as_object_mut() {
                 map.remove("$id");
             }
-            let validator = jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .with_base_uri(BASE)
-                .offline()
-                .build(&schema)
-                .ok()?;
+            let validator = super::build(Draft::Draft202012, BASE, &schema).ok()?;
             Some(FleetSchema {
                 validator,
                 docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),

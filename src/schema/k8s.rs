@@ -76,12 +76,7 @@ impl Builtins {
         }
         let base = format!("https://{}/api/{definition}.json", self.host);
         let document = json!({ "$ref": format!("#/$defs/{definition}"), "$defs": defs });
-        let validator = jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .with_base_uri(base.clone())
-            .offline()
-            .build(&document)
-            .map_err(|e| e.to_string())?;
+        let validator = super::build(Draft::Draft202012, &base, &document)?;
         Ok((validator, base, document))
     }
 }

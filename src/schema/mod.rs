@@ -31,6 +31,33 @@ pub struct Violation {
 pub type Documents = HashMap<String, Arc<Value>>;
 
 /// A gzip-compressed JSON document embedded in the binary.
+/// Compiles `schema` offline, with `pattern` run by the `regex` crate, whose matching time is
+/// linear: a repository's CRD cannot make a check run away. Patterns only a backtracking engine
+/// can run (ECMAScript lookaround) fall back to one with a small step limit.
+pub(crate) fn build(
+    draft: jsonschema::Draft,
+    base: &str,
+    schema: &Value,
+) -> Result<Validator, String> {
+    let options = || {
+        jsonschema::options()
+            .with_draft(draft)
+            .with_base_uri(base.to_string())
+            .offline()
+    };
+    options()
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(schema)
+        .or_else(|_| {
+            options()
+                .with_pattern_options(
+                    jsonschema::PatternOptions::fancy_regex().backtrack_limit(10_000),
+                )
+                .build(schema)
+        })
+        .map_err(|e| e.to_string())
+}
+
 pub(crate) fn gunzip_json(gz: &[u8]) -> Option<Value> {
     serde_json::from_str(&gunzip(gz)?).ok()
 }

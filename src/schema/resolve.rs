@@ -142,12 +142,7 @@ impl Resolver {
         if let Some(map) = schema.as_object_mut() {
             map.remove("$id");
         }
-        match jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .with_base_uri(base.clone())
-            .offline()
-            .build(&schema)
-        {
+        match super::build(Draft::Draft202012, &base, &schema) {
             Ok(validator) => Lookup::Found(Schema {
                 validator,
                 docs: HashMap::from([(base, Arc::new(schema))]),
