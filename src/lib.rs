@@ -7,6 +7,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graph;
 pub mod model;
 pub mod parse;
