@@ -123,12 +123,12 @@ pub fn is_secret_name(name: &str) -> bool {
     let Some(last) = w.last() else {
         return false;
     };
-    let singular = last.strip_suffix('s').unwrap_or(last);
-    if SECRET_WORDS.contains(last) || SECRET_WORDS.contains(&singular) {
+    // No plurals: `http_tokens = "required"` is a setting.
+    if SECRET_WORDS.contains(last) {
         return true;
     }
     if w.len() >= 2 {
-        let pair = (w[w.len() - 2], singular);
+        let pair = (w[w.len() - 2], *last);
         if SECRET_PAIRS.contains(&pair) {
             return true;
         }
@@ -170,7 +170,8 @@ pub fn masked(secret: &str) -> String {
     format!("{shown}…")
 }
 
-/// Values that stand for a secret rather than being one: empty, `<password>`, `REPLACE_ME`,
+/// Values that stand for a secret rather than being one, or are settings (`required`,
+/// `disabled`): empty, `<password>`, `REPLACE_ME`,
 /// `changeme`, `TODO`, `xxxx`, `****`, `${…}`/`{{ … }}` left for another tool, documentation
 /// examples (`AKIAIOSFODNN7EXAMPLE`).
 pub fn is_placeholder(value: &str) -> bool {
@@ -196,6 +197,13 @@ pub fn is_placeholder(value: &str) -> bool {
         "yourpassword",
         "yoursecret",
         "yourtoken",
+        // Settings, not values: `http_tokens = "required"`.
+        "required",
+        "optional",
+        "enabled",
+        "disabled",
+        "true",
+        "false",
     ];
     let mut chars: Vec<char> = v.chars().collect();
     chars.sort_unstable();
@@ -248,7 +256,6 @@ mod tests {
             "private_key",
             "storage_account_key",
             "password_wo",
-            "tokens",
             "github_pat",
             "connection_string",
         ] {
@@ -273,6 +280,7 @@ mod tests {
             "path",
             "compatible",
             "pattern",
+            "http_tokens",
             "",
         ] {
             assert!(!is_secret_name(n), "{n} should not be secret");
