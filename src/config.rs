@@ -99,6 +99,29 @@ pub struct RuleOptions {
     pub secret_fetch_retry: SecretFetchOptions,
     #[serde(rename = "helm/values-drift", default)]
     pub values_drift: ValuesDriftOptions,
+    #[serde(rename = "terraform/hardcoded-secret", default)]
+    pub hardcoded_secret: HardcodedSecretOptions,
+    #[serde(rename = "terraform/open-ingress", default)]
+    pub open_ingress: OpenIngressOptions,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HardcodedSecretOptions {
+    /// More attribute, variable and tfvars names that hold secrets (whole names, any case).
+    #[serde(default)]
+    pub extra_names: Vec<String>,
+    /// Names that look secret but are not (whole names, any case).
+    #[serde(default)]
+    pub allow_names: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenIngressOptions {
+    /// Ports that must not be open to the internet; 22, 3389, 6443, 9345 and 2379 when empty.
+    #[serde(default)]
+    pub ports: Vec<u16>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -371,6 +394,16 @@ commands = []
 [options."helm/values-drift"]
 # Chart → canonical values file, when it is not named <chart>.values.yaml.
 # pairs = {{ "rke2-cilium" = "kube/helm/cilium.values.yaml" }}
+
+[options."terraform/hardcoded-secret"]
+# More names that hold secrets, and names that look secret but are not (whole names, any case).
+extra_names = []
+allow_names = []
+
+[options."terraform/open-ingress"]
+# Ports that must not be open to 0.0.0.0/0, ::/0 or Internet (SSH, RDP, kube-apiserver,
+# RKE2 supervisor, etcd by default).
+# ports = [22, 3389, 6443, 9345, 2379]
 "#
     )
 }

@@ -71,11 +71,54 @@ pub struct TfAttr {
     pub name: String,
     pub span: Span,
     pub key_span: Span,
+    /// The value expression.
+    pub value_span: Span,
     /// The value when it is a plain string literal.
     pub literal: Option<String>,
+    /// The value when it is another literal (number, bool, bare name, list of those).
+    pub value: Option<Lit>,
     /// The keys when the value is an object literal.
     pub object_keys: Option<Vec<(String, Span)>>,
     pub refs: Vec<TfRef>,
+}
+
+/// A literal value other than a plain string (which is `TfAttr::literal`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lit {
+    Num(f64),
+    Bool(bool),
+    /// A bare name: `all` in `ignore_changes = all`; also `null`.
+    Ident(String),
+    /// A list's string, number and name elements (`custom_data`, `os_profile.custom_data` with
+    /// index steps left out), each with its span; other elements are left out.
+    List(Vec<(String, Span)>),
+}
+
+impl TfAttr {
+    /// The value as text when it is a string or number literal (`22` and `"22"` alike).
+    pub fn scalar(&self) -> Option<String> {
+        match (&self.literal, &self.value) {
+            (Some(s), _) => Some(s.clone()),
+            (None, Some(Lit::Num(n))) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn list(&self) -> Option<&[(String, Span)]> {
+        match &self.value {
+            Some(Lit::List(items)) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self) -> Option<bool> {
+        match (&self.value, self.literal.as_deref()) {
+            (Some(Lit::Bool(b)), _) => Some(*b),
+            (None, Some("true")) => Some(true),
+            (None, Some("false")) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

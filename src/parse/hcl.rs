@@ -1,12 +1,12 @@
 //! HCL (hcl-edit, which keeps spans) lowered into the Terraform model.
 
 use crate::model::terraform::{
-    Address, BlockKind, FileCall, TfAttr, TfBlock, TfFile, TfRef, VarsMap,
+    Address, BlockKind, FileCall, Lit, TfAttr, TfBlock, TfFile, TfRef, VarsMap,
 };
 use crate::model::terragrunt::{TgDep, TgFile, TgPath, TgRead, ROOT, ROOT_PREFIX};
 use crate::source::Span;
 use hcl_edit::expr::{Expression, ForExpr, FuncCall, ObjectKey, Traversal, TraversalOperator};
-use hcl_edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl_edit::structure::{Attribute, Block, BlockLabel, Body, Structure};
 use hcl_edit::template::Element;
 use hcl_edit::visit::{self, Visit};
 
@@ -78,32 +78,10 @@ fn lower_block(block: &Block) -> TfBlock {
     for structure in block.body.iter() {
         match structure {
             Structure::Attribute(attr) => {
-                let mut c = Collector::new(attr.key.as_str());
-                // `moved`, `removed` and `import` name addresses (old, new, or inside modules),
-                // not values to read.
-                let old_address = matches!(out.ident.as_str(), "moved" | "removed" | "import")
-                    && matches!(attr.key.as_str(), "from" | "to");
-                if !old_address {
-                    c.visit_expr(&attr.value);
-                }
-                let literal = match &attr.value {
-                    Expression::String(s) => Some(s.as_str().to_string()),
-                    _ => None,
-                };
-                let object_keys = match &attr.value {
-                    Expression::Object(obj) => Some(object_keys(obj)),
-                    _ => None,
-                };
-                out.refs.extend(c.refs.iter().cloned());
-                out.calls.extend(c.calls);
-                out.attrs.push(TfAttr {
-                    name: attr.key.as_str().to_string(),
-                    span: span_of(attr),
-                    key_span: span_of(&attr.key),
-                    literal,
-                    object_keys,
-                    refs: c.refs,
-                });
+                let (a, refs, calls) = lower_attr(&out.ident, attr);
+                out.refs.extend(refs);
+                out.calls.extend(calls);
+                out.attrs.push(a);
             }
             Structure::Block(nested) => {
                 // Calls in a nested block are named after the block (`part` of cloudinit_config).
@@ -116,6 +94,88 @@ fn lower_block(block: &Block) -> TfBlock {
         }
     }
     out
+}
+
+/// Top-level attributes of a `.tfvars` file.
+pub fn lower_tfvars(body: &Body) -> Vec<TfAttr> {
+    body.iter()
+        .filter_map(Structure::as_attribute)
+        .map(|a| lower_attr("", a).0)
+        .collect()
+}
+
+/// One attribute of a block named `block`, with the references and calls in its value.
+fn lower_attr(block: &str, attr: &Attribute) -> (TfAttr, Vec<TfRef>, Vec<FileCall>) {
+    let mut c = Collector::new(attr.key.as_str());
+    // `moved`, `removed` and `import` name addresses (old, new, or inside modules),
+    // not values to read.
+    let old_address = matches!(block, "moved" | "removed" | "import")
+        && matches!(attr.key.as_str(), "from" | "to");
+    if !old_address {
+        c.visit_expr(&attr.value);
+    }
+    let literal = match &attr.value {
+        Expression::String(s) => Some(s.as_str().to_string()),
+        _ => None,
+    };
+    let object_keys = match &attr.value {
+        Expression::Object(obj) => Some(object_keys(obj)),
+        _ => None,
+    };
+    let a = TfAttr {
+        name: attr.key.as_str().to_string(),
+        span: span_of(attr),
+        key_span: span_of(&attr.key),
+        value_span: span_of(&attr.value),
+        literal,
+        value: lit(&attr.value),
+        object_keys,
+        refs: c.refs.clone(),
+    };
+    (a, c.refs, c.calls)
+}
+
+/// Numbers, bools, bare names and lists of those (and of strings).
+fn lit(expr: &Expression) -> Option<Lit> {
+    match expr {
+        Expression::Number(n) => n.value().as_f64().map(Lit::Num),
+        Expression::Bool(b) => Some(Lit::Bool(*b.value())),
+        Expression::Variable(v) => Some(Lit::Ident(v.as_str().to_string())),
+        Expression::Null(_) => Some(Lit::Ident("null".to_string())),
+        Expression::Array(items) => Some(Lit::List(
+            items
+                .iter()
+                .filter_map(|e| {
+                    let text = match e {
+                        Expression::String(s) => s.as_str().to_string(),
+                        Expression::Number(n) => n.value().as_f64()?.to_string(),
+                        Expression::Variable(v) => v.as_str().to_string(),
+                        Expression::Traversal(t) => match &t.expr {
+                            Expression::Variable(root) => {
+                                let mut out = root.as_str().to_string();
+                                for op in t.operators.iter() {
+                                    match op.value() {
+                                        TraversalOperator::GetAttr(id) => {
+                                            out.push('.');
+                                            out.push_str(id.as_str());
+                                        }
+                                        TraversalOperator::Index(_)
+                                        | TraversalOperator::LegacyIndex(_) => {}
+                                        _ => return None,
+                                    }
+                                }
+                                out
+                            }
+                            _ => return None,
+                        },
+                        _ => return None,
+                    };
+                    Some((text, span_of(e)))
+                })
+                .collect(),
+        )),
+        _ => None,
+    }
 }
 
 /// Walks expressions, collecting references and file-reading calls.
@@ -663,5 +723,41 @@ mod tests {
             f.blocks[0].refs[0].addr,
             Address::Data("a".into(), "b".into())
         );
+    }
+
+    #[test]
+    fn literal_values_lists_and_tfvars() {
+        let src = "resource \"t\" \"n\" {\n  from_port = 22\n  sensitive = true\n  cidr_blocks = [\"0.0.0.0/0\", var.x]\n  lifecycle { ignore_changes = [custom_data, os_profile[0].custom_data] }\n  other = all\n  none = null\n}\n";
+        let f = file(src);
+        let b = &f.blocks[0];
+        assert_eq!(b.attr("from_port").unwrap().value, Some(Lit::Num(22.0)));
+        assert_eq!(b.attr("from_port").unwrap().scalar().as_deref(), Some("22"));
+        assert_eq!(b.attr("sensitive").unwrap().bool(), Some(true));
+        let cidrs = b.attr("cidr_blocks").unwrap();
+        let items = cidrs.list().unwrap();
+        // A traversal is kept as its dotted name (`ignore_changes` entries are traversals).
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[1].0, "var.x");
+        assert_eq!(&src[items[0].1.start..items[0].1.end], "\"0.0.0.0/0\"");
+        assert_eq!(
+            &src[cidrs.value_span.start..cidrs.value_span.end],
+            "[\"0.0.0.0/0\", var.x]"
+        );
+        let ignore = b.blocks[0].attr("ignore_changes").unwrap().list().unwrap();
+        let names: Vec<&str> = ignore.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["custom_data", "os_profile.custom_data"]);
+        assert_eq!(
+            b.attr("other").unwrap().value,
+            Some(Lit::Ident("all".into()))
+        );
+        assert_eq!(
+            b.attr("none").unwrap().value,
+            Some(Lit::Ident("null".into()))
+        );
+
+        let vars = lower_tfvars(&parse_body("a = \"x\"\nb = 3\nblock {}\n").ok().unwrap());
+        let names: Vec<&str> = vars.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(vars[0].literal.as_deref(), Some("x"));
     }
 }

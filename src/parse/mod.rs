@@ -23,8 +23,8 @@ pub const UNREADABLE: &str = "parse/unreadable-file";
 pub enum Parsed {
     Terraform(TfFile),
     Terragrunt(crate::model::terragrunt::TgFile),
-    /// HCL that is only checked for syntax (tfvars).
-    Hcl,
+    /// A `.tfvars` file's top-level attributes.
+    Tfvars(Vec<crate::model::terraform::TfAttr>),
     Yaml(yaml::YamlStream),
     /// User-data that is a shell script, not YAML.
     Script,
@@ -151,7 +151,7 @@ fn parse_one(id: FileId, file: &SourceFile, job: Job) -> (Parsed, Vec<Diagnostic
                 Ok(body) if job.kind == FileKind::Terragrunt => {
                     (Parsed::Terragrunt(hcl::lower_terragrunt(&body)), Vec::new())
                 }
-                Ok(_) => (Parsed::Hcl, Vec::new()),
+                Ok(body) => (Parsed::Tfvars(hcl::lower_tfvars(&body)), Vec::new()),
                 Err(e) => (
                     Parsed::Nothing,
                     vec![syntax_error(id, file, e.offset, &e.message, "HCL")],

@@ -1,8 +1,11 @@
+pub mod custom_data_force_new;
 pub mod duplicate_declaration;
+pub mod hardcoded_secret;
 pub mod missing_required_provider;
 pub mod module_arguments;
 pub mod module_cycle;
 pub mod module_source_missing;
+pub mod open_ingress;
 pub mod templatefile_vars;
 pub mod undefined_reference;
 pub mod unused_data_source;

@@ -1,0 +1,341 @@
+//! Secret detection shared by the rules that look for committed credentials: known token shapes
+//! in text, secret-looking names, and masking for messages. Pure functions, no project state.
+
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// Known token shapes: (pattern, what it is). The first match in the text wins.
+static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    [
+        // The header must be followed by key material (base64, possibly after `\n` escapes in a
+        // quoted string, or PEM headers of an encrypted key), so a check such as
+        // `startswith(key, "-----BEGIN RSA PRIVATE KEY-----")` is not a key.
+        (
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n|\\r)*(?:[A-Za-z0-9+/=]{16}|Proc-Type:|Version:)",
+            "private key",
+        ),
+        (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "AWS access key ID"),
+        (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", "GitHub token"),
+        (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "GitHub fine-grained token"),
+        (r"\bglpat-[A-Za-z0-9_\-]{20,}", "GitLab token"),
+        (r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", "Slack token"),
+    ]
+    .into_iter()
+    .map(|(p, kind)| (Regex::new(p).expect("valid pattern"), kind))
+    .collect()
+});
+
+/// The first known token shape (or PEM private key) in `s`: its byte range (for a private key,
+/// the `-----BEGIN … PRIVATE KEY-----` line) and what it is. Documentation placeholders
+/// (`AKIAIOSFODNN7EXAMPLE`, `ghp_xxxx…`) do not count.
+pub fn token_shape(s: &str) -> Option<(Range<usize>, &'static str)> {
+    let mut best: Option<(Range<usize>, &'static str)> = None;
+    for (re, kind) in SHAPES.iter() {
+        let found = re.find_iter(s).find(|m| !placeholder_token(m.as_str()));
+        if let Some(m) = found {
+            let mut range = m.range();
+            if *kind == "private key" {
+                // Just the `-----BEGIN … PRIVATE KEY-----` line.
+                let text = m.as_str();
+                let end = text
+                    .find("PRIVATE KEY")
+                    .and_then(|i| text[i..].find("-----").map(|j| i + j + 5))
+                    .unwrap_or(text.len());
+                range = m.start()..m.start() + end;
+            }
+            if best.as_ref().is_none_or(|(b, _)| range.start < b.start) {
+                best = Some((range, kind));
+            }
+        }
+    }
+    best
+}
+
+/// `AKIAIOSFODNN7EXAMPLE`, `ghp_xxxxxxxx…`, `glpat-XXXXXXXX…`: shapes copied from documentation.
+fn placeholder_token(token: &str) -> bool {
+    if token.starts_with("-----") {
+        return false;
+    }
+    let upper = token.to_ascii_uppercase();
+    if upper.contains("EXAMPLE") {
+        return true;
+    }
+    let body = token
+        .split_once(['_', '-'])
+        .map(|(_, b)| b)
+        .unwrap_or(token.get(4..).unwrap_or(token));
+    let mut distinct: Vec<char> = body.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() < 5
+}
+
+/// Words that make a name secret when it ends with them (`admin_password`, `github_token`).
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+];
+
+/// Two-word endings that name a secret (`api_key`, `storage_account_key`).
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("api", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("private", "key"),
+    ("account", "key"),
+    ("master", "key"),
+    ("shared", "key"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("auth", "key"),
+    ("client", "key"),
+    ("client", "secret"),
+    ("github", "pat"),
+    ("connection", "string"),
+    ("secret", "string"),
+    ("secret", "data"),
+];
+
+/// Words that, anywhere in a name, mean it is about a secret rather than the secret itself
+/// (`public_key`, `disable_password_authentication`, `token_ttl` end otherwise anyway).
+const NOT_SECRET_WORDS: &[&str] = &["public", "disable", "enable", "enabled", "use", "require"];
+
+/// Whether an attribute, variable or key name says it holds a secret: `admin_password`,
+/// `github_token`, `client_secret`, `api_key`, `dbPassword`. Names of secrets and settings
+/// about them are not: `password_length`, `token_ttl`, `secret_name`, `key_vault_secret_id`,
+/// `disable_password_authentication`, `ssh_public_key`.
+pub fn is_secret_name(name: &str) -> bool {
+    let words = words(name);
+    let mut w: Vec<&str> = words.iter().map(String::as_str).collect();
+    // Terraform 1.11 write-only arguments: `password_wo`.
+    if w.last() == Some(&"wo") {
+        w.pop();
+    }
+    if w.iter().any(|x| NOT_SECRET_WORDS.contains(x)) {
+        return false;
+    }
+    let Some(last) = w.last() else {
+        return false;
+    };
+    // No plurals: `http_tokens = "required"` is a setting.
+    if SECRET_WORDS.contains(last) {
+        return true;
+    }
+    if w.len() >= 2 {
+        let pair = (w[w.len() - 2], *last);
+        if SECRET_PAIRS.contains(&pair) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Lower-case words of a name: `admin_password`, `admin-password`, `adminPassword`,
+/// `ADMIN_PASSWORD` and `admin.password` all give `admin`, `password`.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        cur.push(c.to_ascii_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The start of a secret for a message: at most its first 4 characters (fewer for short
+/// values), then `…`.
+pub fn masked(secret: &str) -> String {
+    let n = secret.chars().count();
+    let shown: String = secret.chars().take((n / 4).min(4)).collect();
+    format!("{shown}…")
+}
+
+/// Values that stand for a secret rather than being one, or are settings (`required`,
+/// `disabled`): empty, `<password>`, `REPLACE_ME`,
+/// `changeme`, `TODO`, `xxxx`, `****`, `${…}`/`{{ … }}` left for another tool, documentation
+/// examples (`AKIAIOSFODNN7EXAMPLE`).
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let squashed: String = lower
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    const WORDS: &[&str] = &[
+        "changeme",
+        "replaceme",
+        "todo",
+        "fixme",
+        "tbd",
+        "placeholder",
+        "redacted",
+        "none",
+        "null",
+        "yourpassword",
+        "yoursecret",
+        "yourtoken",
+        // Settings, not values: `http_tokens = "required"`.
+        "required",
+        "optional",
+        "enabled",
+        "disabled",
+        "true",
+        "false",
+    ];
+    let mut chars: Vec<char> = v.chars().collect();
+    chars.sort_unstable();
+    chars.dedup();
+    WORDS.contains(&squashed.as_str())
+        || (v.starts_with('<') && v.ends_with('>'))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with("${") && v.ends_with('}'))
+        || chars.len() == 1
+        || v.contains("EXAMPLE")
+}
+
+/// Values that point at a secret kept elsewhere: paths, URLs, ARNs, Key Vault references.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    v.contains("://")
+        || v.starts_with('/')
+        || v.starts_with("./")
+        || v.starts_with("../")
+        || v.starts_with("~/")
+        || lower.starts_with("arn:")
+        || lower.starts_with("@microsoft.keyvault(")
+        || lower.starts_with("projects/") && lower.contains("/secrets/")
+        || (!v.contains(char::is_whitespace)
+            && [".pem", ".key", ".json", ".txt", ".crt", ".p12", ".pfx"]
+                .iter()
+                .any(|ext| lower.ends_with(ext)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names() {
+        for n in [
+            "password",
+            "admin_password",
+            "adminPassword",
+            "DB_PASSWORD",
+            "passwd",
+            "github_token",
+            "token",
+            "client_secret",
+            "secret",
+            "api_key",
+            "access_key",
+            "secret_key",
+            "private_key",
+            "storage_account_key",
+            "password_wo",
+            "github_pat",
+            "connection_string",
+        ] {
+            assert!(is_secret_name(n), "{n} should be secret");
+        }
+        for n in [
+            "password_length",
+            "token_ttl",
+            "secret_name",
+            "key_vault_secret_id",
+            "db_password_secret_id",
+            "admin_password_secret_name",
+            "disable_password_authentication",
+            "ssh_public_key",
+            "public_key",
+            "key",
+            "access_key_id",
+            "kms_key_id",
+            "private_key_path",
+            "token_endpoint",
+            "secret_rotation_enabled",
+            "path",
+            "compatible",
+            "pattern",
+            "http_tokens",
+            "",
+        ] {
+            assert!(!is_secret_name(n), "{n} should not be secret");
+        }
+    }
+
+    #[test]
+    fn token_shapes() {
+        let aws = "key = \"AKIAZ3MSJV4WWXYAB7QK\"";
+        let (r, kind) = token_shape(aws).unwrap();
+        assert_eq!(&aws[r], "AKIAZ3MSJV4WWXYAB7QK");
+        assert_eq!(kind, "AWS access key ID");
+        assert!(token_shape("AKIAIOSFODNN7EXAMPLE").is_none());
+        assert!(token_shape("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_none());
+        let gh = "ghp_R2d9Vb0aQ7xLmN4pS6tU8wY1zC3eF5gH7jK9";
+        assert_eq!(token_shape(gh).unwrap().1, "GitHub token");
+        assert_eq!(
+            token_shape("glpat-Ab3dEf6hIj9kLm2nOp5q").unwrap().1,
+            "GitLab token"
+        );
+        assert_eq!(
+            token_shape("xoxb-1234567890-abcdefghij").unwrap().1,
+            "Slack token"
+        );
+        let pem = "<<EOT\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n  -----END RSA PRIVATE KEY-----\nEOT";
+        let (r, kind) = token_shape(pem).unwrap();
+        assert_eq!(&pem[r], "-----BEGIN RSA PRIVATE KEY-----");
+        assert_eq!(kind, "private key");
+        let escaped = "\"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAA\\n\"";
+        assert!(token_shape(escaped).is_some());
+        // A check for the header is no key.
+        assert!(token_shape("startswith(k, \"-----BEGIN RSA PRIVATE KEY-----\")").is_none());
+        assert!(token_shape("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0B").is_none());
+    }
+
+    #[test]
+    fn masking_and_placeholders() {
+        assert_eq!(masked("AKIAZ3MSJV4WWXYAB7QK"), "AKIA…");
+        assert_eq!(masked("P@ssw0rd"), "P@…");
+        assert_eq!(masked("abc"), "…");
+        for p in [
+            "",
+            " ",
+            "changeme",
+            "CHANGE_ME",
+            "<password>",
+            "REPLACE_ME",
+            "xxxxxx",
+            "****",
+        ] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        assert!(!is_placeholder("P@ssw0rd!"));
+        assert!(is_reference("~/.ssh/id_rsa"));
+        assert!(is_reference("arn:aws:secretsmanager:eu-west-1:1:secret:x"));
+        assert!(!is_reference("hunter2"));
+    }
+}
