@@ -2,4 +2,5 @@ pub mod dangling_reference;
 pub mod deprecated_api;
 pub mod duplicate_object;
 pub mod namespace_not_declared;
+pub mod pod;
 pub mod schema;
