@@ -73,6 +73,7 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::deprecated_api::DeprecatedApi,
     &k8s::duplicate_object::DuplicateObject,
     &k8s::namespace_not_declared::NamespaceNotDeclared,
+    &k8s::privileged_container::PrivilegedContainer,
     &k8s::schema::Schema,
     &kustomize::missing_resource::MissingResource,
     &kustomize::unlisted_file::UnlistedFile,
