@@ -5,4 +5,5 @@ pub mod image_tag;
 pub mod namespace_not_declared;
 pub mod pod;
 pub mod privileged_container;
+pub mod resource_limits;
 pub mod schema;
