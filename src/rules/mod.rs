@@ -72,6 +72,7 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::dangling_reference::DanglingReference,
     &k8s::deprecated_api::DeprecatedApi,
     &k8s::duplicate_object::DuplicateObject,
+    &k8s::host_path::HostPath,
     &k8s::image_tag::ImageTag,
     &k8s::namespace_not_declared::NamespaceNotDeclared,
     &k8s::privileged_container::PrivilegedContainer,

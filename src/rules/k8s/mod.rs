@@ -1,6 +1,7 @@
 pub mod dangling_reference;
 pub mod deprecated_api;
 pub mod duplicate_object;
+pub mod host_path;
 pub mod image_tag;
 pub mod namespace_not_declared;
 pub mod pod;
