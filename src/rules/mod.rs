@@ -77,6 +77,7 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::namespace_not_declared::NamespaceNotDeclared,
     &k8s::privileged_container::PrivilegedContainer,
     &k8s::resource_limits::ResourceLimits,
+    &k8s::run_as_root::RunAsRoot,
     &k8s::schema::Schema,
     &kustomize::missing_resource::MissingResource,
     &kustomize::unlisted_file::UnlistedFile,

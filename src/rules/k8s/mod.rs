@@ -7,4 +7,5 @@ pub mod namespace_not_declared;
 pub mod pod;
 pub mod privileged_container;
 pub mod resource_limits;
+pub mod run_as_root;
 pub mod schema;
