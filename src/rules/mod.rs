@@ -75,6 +75,7 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::host_path::HostPath,
     &k8s::image_tag::ImageTag,
     &k8s::namespace_not_declared::NamespaceNotDeclared,
+    &k8s::plaintext_secret::PlaintextSecret,
     &k8s::privileged_container::PrivilegedContainer,
     &k8s::resource_limits::ResourceLimits,
     &k8s::run_as_root::RunAsRoot,

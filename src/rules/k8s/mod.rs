@@ -4,6 +4,7 @@ pub mod duplicate_object;
 pub mod host_path;
 pub mod image_tag;
 pub mod namespace_not_declared;
+pub mod plaintext_secret;
 pub mod pod;
 pub mod privileged_container;
 pub mod resource_limits;
