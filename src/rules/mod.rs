@@ -77,6 +77,7 @@ pub static ALL: &[&dyn Rule] = &[
     &k8s::namespace_not_declared::NamespaceNotDeclared,
     &k8s::plaintext_secret::PlaintextSecret,
     &k8s::privileged_container::PrivilegedContainer,
+    &k8s::psa_label::PsaLabel,
     &k8s::resource_limits::ResourceLimits,
     &k8s::run_as_root::RunAsRoot,
     &k8s::schema::Schema,

@@ -7,6 +7,7 @@ pub mod namespace_not_declared;
 pub mod plaintext_secret;
 pub mod pod;
 pub mod privileged_container;
+pub mod psa_label;
 pub mod resource_limits;
 pub mod run_as_root;
 pub mod schema;
