@@ -99,10 +99,69 @@ pub struct RuleOptions {
     pub secret_fetch_retry: SecretFetchOptions,
     #[serde(rename = "helm/values-drift", default)]
     pub values_drift: ValuesDriftOptions,
+    #[serde(rename = "k8s/host-path", default)]
+    pub host_path: HostPathOptions,
+    #[serde(rename = "k8s/privileged-container", default)]
+    pub privileged_container: PrivilegedOptions,
+    #[serde(rename = "k8s/resource-limits", default)]
+    pub resource_limits: ResourceLimitsOptions,
+    #[serde(rename = "k8s/run-as-root", default)]
+    pub run_as_root: RunAsRootOptions,
     #[serde(rename = "terraform/hardcoded-secret", default)]
     pub hardcoded_secret: HardcodedSecretOptions,
     #[serde(rename = "terraform/open-ingress", default)]
     pub open_ingress: OpenIngressOptions,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostPathOptions {
+    /// Namespaces whose pods may mount hostPath volumes; replaces the default list (the ten
+    /// infrastructure namespaces of Kyverno's `disallow-host-path` in the canarie seed).
+    #[serde(default)]
+    pub allowed_namespaces: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivilegedOptions {
+    /// Namespaces whose containers may run privileged; none by default.
+    #[serde(default)]
+    pub allowed_namespaces: Vec<String>,
+}
+
+/// A resource a container's `resources.limits` must set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitedResource {
+    Cpu,
+    Memory,
+}
+
+impl LimitedResource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitedResource::Cpu => "cpu",
+            LimitedResource::Memory => "memory",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceLimitsOptions {
+    /// The limits every container must set: `["cpu", "memory"]` by default.
+    #[serde(default)]
+    pub require: Option<Vec<LimitedResource>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunAsRootOptions {
+    /// Report only explicit root (`runAsUser: 0`, `runAsNonRoot: false`), not containers that
+    /// leave the user to the image.
+    #[serde(default)]
+    pub explicit_only: bool,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -394,6 +453,23 @@ commands = []
 [options."helm/values-drift"]
 # Chart → canonical values file, when it is not named <chart>.values.yaml.
 # pairs = {{ "rke2-cilium" = "kube/helm/cilium.values.yaml" }}
+
+[options."k8s/host-path"]
+# Namespaces whose pods may mount hostPath volumes; replaces the default list:
+# allowed_namespaces = ["kube-system", "falco", "longhorn-system", "monitoring", "ingress-nginx",
+#   "cert-manager", "external-dns", "trivy-system", "cattle-fleet-system", "kyverno"]
+
+[options."k8s/privileged-container"]
+# Namespaces whose containers may run privileged.
+allowed_namespaces = []
+
+[options."k8s/resource-limits"]
+# The limits every container must set; ["memory"] for teams that leave CPU unlimited.
+require = ["cpu", "memory"]
+
+[options."k8s/run-as-root"]
+# Report only explicit root (runAsUser: 0, runAsNonRoot: false).
+explicit_only = false
 
 [options."terraform/hardcoded-secret"]
 # More names that hold secrets, and names that look secret but are not (whole names, any case).

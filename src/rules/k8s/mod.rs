@@ -1,5 +1,13 @@
 pub mod dangling_reference;
 pub mod deprecated_api;
 pub mod duplicate_object;
+pub mod host_path;
+pub mod image_tag;
 pub mod namespace_not_declared;
+pub mod plaintext_secret;
+pub mod pod;
+pub mod privileged_container;
+pub mod psa_label;
+pub mod resource_limits;
+pub mod run_as_root;
 pub mod schema;
