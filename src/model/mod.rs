@@ -6,6 +6,7 @@ pub mod helm;
 pub mod kubernetes;
 pub mod kustomize;
 pub mod retry;
+pub mod secrets;
 pub mod shell;
 pub mod terraform;
 pub mod terragrunt;
