@@ -164,6 +164,7 @@ const NOT_THE_SECRET: &[&str] = &[
     "size",
     "owner",
     "permissions",
+    "stdin",
 ];
 
 fn words(name: &str) -> Vec<String> {

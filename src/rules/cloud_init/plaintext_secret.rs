@@ -221,7 +221,7 @@ fn literal(value: &str) -> bool {
         && !v.contains(['$', '`'])
         && !v.contains("{{")
         && !v.contains("://")
-        && !v.starts_with(['/', '~', '@', '%', '<'])
+        && !v.starts_with(['/', '~', '@', '%', '<', '-'])
         && !v.starts_with("./")
         && !v.starts_with("ENC[")
         && !v.starts_with("arn:")
@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn script_shapes() {
-        let s = "export K3S_TOKEN=s3cr3tvalue\n# PASSWORD=commented1\nkubeadm join --token abcdef.0123456789abcdef x\nT=\"$TOKEN\"\nTOKEN=$(cat /run/t)\ncat <<EOF > /etc/x.yaml\ntoken: heredoc-secret\ntoken-file: /var/lib/t\nEOF\n";
+        let s = "export K3S_TOKEN=s3cr3tvalue\n# PASSWORD=commented1\nkubeadm join --token abcdef.0123456789abcdef x\naz acr login --expose-token --query accessToken\ndocker login --password-stdin registry.acme.io\nT=\"$TOKEN\"\nTOKEN=$(cat /run/t)\ncat <<EOF > /etc/x.yaml\ntoken: heredoc-secret\ntoken-file: /var/lib/t\nEOF\n";
         assert_eq!(
             names(script_hits(s), s),
             vec![
