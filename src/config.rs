@@ -95,8 +95,12 @@ pub struct K8sConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleOptions {
+    #[serde(rename = "cloud-init/pipe-to-shell", default)]
+    pub pipe_to_shell: PipeToShellOptions,
     #[serde(rename = "cloud-init/secret-fetch-retry", default)]
     pub secret_fetch_retry: SecretFetchOptions,
+    #[serde(rename = "cloud-init/unguarded-mkfs", default)]
+    pub unguarded_mkfs: UnguardedMkfsOptions,
     #[serde(rename = "helm/values-drift", default)]
     pub values_drift: ValuesDriftOptions,
     #[serde(rename = "k8s/host-path", default)]
@@ -190,6 +194,24 @@ pub struct ValuesDriftOptions {
     /// configuration file's directory; replaces the `<chart>.values.yaml` search for that chart.
     #[serde(default)]
     pub pairs: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipeToShellOptions {
+    /// More environment variables that pin what an install script installs, besides any
+    /// `*_VERSION` (`INSTALL_K3S_COMMIT`, `CHANNEL_PIN`).
+    #[serde(default)]
+    pub version_variables: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnguardedMkfsOptions {
+    /// Devices that hold nothing worth keeping (instance-store or resource disks), formatted
+    /// on every boot on purpose: exact paths, or prefixes ending in `*`.
+    #[serde(default)]
+    pub ephemeral_devices: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -446,9 +468,17 @@ schema_dirs = []
 # Read templatefile() targets outside the linted directory (or behind a symlink leading out).
 read_outside_root = false
 
+[options."cloud-init/pipe-to-shell"]
+# Variables that pin an install script's version, besides any *_VERSION ("INSTALL_K3S_COMMIT").
+version_variables = []
+
 [options."cloud-init/secret-fetch-retry"]
 # More commands that fetch secrets at boot, as words ("op read", "sops -d").
 commands = []
+
+[options."cloud-init/unguarded-mkfs"]
+# Ephemeral disks formatted on every boot on purpose: paths, or prefixes ending in "*".
+ephemeral_devices = []
 
 [options."helm/values-drift"]
 # Chart → canonical values file, when it is not named <chart>.values.yaml.

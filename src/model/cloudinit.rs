@@ -52,16 +52,30 @@ impl Script {
     }
 }
 
+/// A `write_files` entry with plain-text content (any file, not only scripts).
+#[derive(Clone, Debug)]
+pub struct WrittenFile {
+    pub path: String,
+    /// The content, mapped back to source bytes like a script (its origin is
+    /// `write_files <path>`).
+    pub content: Script,
+    /// The file is also one of `CloudInit::scripts`.
+    pub is_script: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct CloudInit {
     pub file: FileId,
     pub scripts: Vec<Script>,
+    /// Every `write_files` entry whose content is plain text (no `encoding: b64`/`gzip`).
+    pub files: Vec<WrittenFile>,
 }
 
 impl CloudInit {
     /// A `#cloud-config` document.
     pub fn from_config(file: FileId, src: &SourceFile, root: &YNode) -> Self {
         let mut scripts = Vec::new();
+        let mut files = Vec::new();
         for key in ["bootcmd", "runcmd"] {
             if let Some(list) = root.get(key) {
                 let mut script = Script {
@@ -105,17 +119,30 @@ impl CloudInit {
                 .str_at(&["encoding"])
                 .is_some_and(|e| e != "text/plain");
             let text = content.as_str().unwrap_or("");
-            if !encoded && (path.ends_with(".sh") || text.starts_with("#!")) {
-                let mut script = Script {
-                    origin: format!("write_files {path}"),
-                    text: String::new(),
-                    segments: Vec::new(),
-                };
-                push(&mut script, src, content);
-                scripts.push(script);
+            if encoded || content.as_str().is_none() {
+                continue;
             }
+            let mut script = Script {
+                origin: format!("write_files {path}"),
+                text: String::new(),
+                segments: Vec::new(),
+            };
+            push(&mut script, src, content);
+            let is_script = path.ends_with(".sh") || text.starts_with("#!");
+            if is_script {
+                scripts.push(script.clone());
+            }
+            files.push(WrittenFile {
+                path: path.to_string(),
+                content: script,
+                is_script,
+            });
         }
-        CloudInit { file, scripts }
+        CloudInit {
+            file,
+            scripts,
+            files,
+        }
     }
 
     /// User-data that is itself a shell script.
@@ -133,6 +160,7 @@ impl CloudInit {
                 text: src.text.clone(),
                 segments: vec![segment],
             }],
+            files: Vec::new(),
         }
     }
 }

@@ -311,8 +311,33 @@ fn is_wrapper(word: &str, lib: &[Function]) -> bool {
         || lib.iter().any(|f| f.name == word)
 }
 
+/// The parts of a script to analyse as scripts of their own: the whole text, then each heredoc
+/// body (recursively, to a depth of 8), as byte ranges of `text`.
+pub fn regions(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    out.push(0..text.len());
+    let mut next = 0;
+    for depth in 0..8 {
+        let end = out.len();
+        for k in next..end {
+            let r = out[k].clone();
+            let sh = shell::scan(&text[r.clone()]);
+            out.extend(
+                sh.heredocs
+                    .iter()
+                    .map(|h| r.start + h.start..r.start + h.end),
+            );
+        }
+        next = end;
+        if next == out.len() || depth == 7 {
+            break;
+        }
+    }
+    out
+}
+
 /// Offsets where `name` is called as a command.
-fn calls<'a>(code: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+pub fn calls<'a>(code: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
     code.match_indices(name).filter_map(move |(at, _)| {
         let before = code[..at]
             .chars()

@@ -1,64 +1,92 @@
-//! Secret detection shared by the rules that look for committed credentials: known token shapes
-//! in text, secret-looking names, and masking for messages. Pure functions, no project state.
+//! Secrets in text: known token shapes, PEM private keys, secret-looking names, and how to show
+//! a secret in a message without leaking it. Pure functions, shared by the rules that look for
+//! committed credentials (cloud-init, Terraform).
 
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-/// Known token shapes: (pattern, what it is). The first match in the text wins.
-static SHAPES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+/// (what it is, with its article; pattern). Every pattern is anchored on a prefix real tokens
+/// carry.
+static SHAPES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     [
         // The header must be followed by key material (base64, possibly after `\n` escapes in a
-        // quoted string, or PEM headers of an encrypted key), so a check such as
-        // `startswith(key, "-----BEGIN RSA PRIVATE KEY-----")` is not a key.
+        // quoted string, or the PEM headers of an encrypted key), so a check such as
+        // `startswith(key, "-----BEGIN RSA PRIVATE KEY-----")` or a templated body is no key.
         (
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n|\\r)*(?:[A-Za-z0-9+/=]{16}|Proc-Type:|Version:)",
-            "private key",
+            "a private key",
+            r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(\s|\\n|\\r)*([A-Za-z0-9+/=]{16}|Proc-Type:|Version:)",
         ),
-        (r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", "AWS access key ID"),
-        (r"\bgh[pousr]_[A-Za-z0-9]{36,}\b", "GitHub token"),
-        (r"\bgithub_pat_[A-Za-z0-9_]{22,}", "GitHub fine-grained token"),
-        (r"\bglpat-[A-Za-z0-9_\-]{20,}", "GitLab token"),
-        (r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", "Slack token"),
+        ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+        ("a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
+        ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+        ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+        ("an AWS access key ID", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+        ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+        ("a Stripe secret key", r"\b(sk|rk)_live_[0-9A-Za-z]{24,}"),
+        ("a Vault token", r"\bhvs\.[A-Za-z0-9_-]{24,}"),
+        ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+        (
+            "a K3s/RKE2 join token",
+            r"\bK10[0-9a-f]{16,}::[A-Za-z0-9_-]+:[A-Za-z0-9]{6,}",
+        ),
     ]
     .into_iter()
-    .map(|(p, kind)| (Regex::new(p).expect("valid pattern"), kind))
+    .map(|(what, re)| (what, Regex::new(re).expect("static pattern")))
     .collect()
 });
 
-/// The first known token shape (or PEM private key) in `s`: its byte range (for a private key,
-/// the `-----BEGIN … PRIVATE KEY-----` line) and what it is. Documentation placeholders
-/// (`AKIAIOSFODNN7EXAMPLE`, `ghp_xxxx…`) do not count.
-pub fn token_shape(s: &str) -> Option<(Range<usize>, &'static str)> {
-    let mut best: Option<(Range<usize>, &'static str)> = None;
-    for (re, kind) in SHAPES.iter() {
-        let found = re.find_iter(s).find(|m| !placeholder_token(m.as_str()));
-        if let Some(m) = found {
-            let mut range = m.range();
-            if *kind == "private key" {
-                // Just the `-----BEGIN … PRIVATE KEY-----` line.
+static PEM_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----").expect("static pattern")
+});
+
+/// Every known token shape or PEM private key in `s`, in order, as (byte range, what it is,
+/// with its article: `a GitHub token`). A private key's range is its
+/// `-----BEGIN … PRIVATE KEY-----` line; a token inside a key block is not reported again.
+/// Example values from vendor documentation (`AKIAIOSFODNN7EXAMPLE`, `ghp_xxxx…`) are skipped.
+pub fn token_shapes(s: &str) -> Vec<(Range<usize>, &'static str)> {
+    // (whole extent, reported range, what)
+    let mut out: Vec<(Range<usize>, Range<usize>, &'static str)> = Vec::new();
+    for (what, re) in SHAPES.iter() {
+        for m in re.find_iter(s) {
+            if m.as_str().starts_with("-----BEGIN") {
                 let text = m.as_str();
-                let end = text
+                let header = text
                     .find("PRIVATE KEY")
                     .and_then(|i| text[i..].find("-----").map(|j| i + j + 5))
                     .unwrap_or(text.len());
-                range = m.start()..m.start() + end;
-            }
-            if best.as_ref().is_none_or(|(b, _)| range.start < b.start) {
-                best = Some((range, kind));
+                let end = PEM_END.find_at(s, m.end()).map_or(m.end(), |e| e.end());
+                out.push((m.start()..end, m.start()..m.start() + header, *what));
+            } else if !placeholder_token(m.as_str()) {
+                out.push((m.range(), m.range(), *what));
             }
         }
     }
-    best
+    out.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut kept: Vec<(Range<usize>, Range<usize>, &'static str)> = Vec::new();
+    for hit in out {
+        if kept.last().is_none_or(|(k, _, _)| hit.0.start >= k.end) {
+            kept.push(hit);
+        }
+    }
+    kept.into_iter().map(|(_, r, what)| (r, what)).collect()
+}
+
+/// The first known token shape or PEM private key in `s`; see [`token_shapes`].
+pub fn token_shape(s: &str) -> Option<(Range<usize>, &'static str)> {
+    token_shapes(s).into_iter().next()
+}
+
+/// `a GitHub token` → `GitHub token`.
+pub fn noun(what: &str) -> &str {
+    what.strip_prefix("an ")
+        .or_else(|| what.strip_prefix("a "))
+        .unwrap_or(what)
 }
 
 /// `AKIAIOSFODNN7EXAMPLE`, `ghp_xxxxxxxx…`, `glpat-XXXXXXXX…`: shapes copied from documentation.
 fn placeholder_token(token: &str) -> bool {
-    if token.starts_with("-----") {
-        return false;
-    }
-    let upper = token.to_ascii_uppercase();
-    if upper.contains("EXAMPLE") {
+    if token.to_ascii_uppercase().contains("EXAMPLE") {
         return true;
     }
     let body = token
@@ -214,6 +242,15 @@ pub fn is_placeholder(value: &str) -> bool {
         || (v.starts_with("${") && v.ends_with('}'))
         || chars.len() == 1
         || v.contains("EXAMPLE")
+        // `your-token-here`, `dummy-password`, `xxxx-xxxx`, `********`.
+        || squashed.starts_with("your")
+        || ["example", "dummy", "placeholder", "replaceme", "changeme"]
+            .iter()
+            .any(|p| squashed.contains(p))
+        || squashed
+            .chars()
+            .all(|c| c == squashed.chars().next().unwrap_or('x'))
+        || ["secret", "password", "token", "yes", "no", "undefined"].contains(&squashed.as_str())
 }
 
 /// Values that point at a secret kept elsewhere: paths, URLs, ARNs, Key Vault references.
@@ -239,7 +276,85 @@ mod tests {
     use super::*;
 
     #[test]
+    fn finds_token_shapes() {
+        let s = "x GITHUB=ghp_abcdefghijklmnopqrstuvwxyz0123456789 y";
+        let (r, what) = token_shape(s).unwrap();
+        assert_eq!(&s[r], "ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        assert_eq!(what, "a GitHub token");
+        assert!(token_shape("AKIAIOSFODNN7EXAMPLE").is_none());
+        assert!(token_shape("AKIA2E0A8F3B244C9986").is_some());
+        assert!(token_shape("glpat-abcdefghij0123456789").is_some());
+        let k3s = "K1075f7c1dc59a0ec2f4e0b9a3c9de7f8b1::server:6d5e2f0c8a7b4e1d";
+        assert_eq!(token_shape(k3s).unwrap().0, 0..k3s.len());
+        assert!(token_shape("ghp_short").is_none());
+    }
+
+    #[test]
+    fn pem_blocks() {
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n";
+        let (r, what) = token_shape(key).unwrap();
+        assert_eq!(what, "a private key");
+        assert_eq!(&key[r], "-----BEGIN OPENSSH PRIVATE KEY-----");
+        let templated =
+            "-----BEGIN RSA PRIVATE KEY-----\n${private_key_body}\n-----END RSA PRIVATE KEY-----";
+        assert!(token_shape(templated).is_none());
+        assert!(token_shape("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A\n-----END PUBLIC KEY-----").is_none());
+        assert!(token_shape("grep -q 'BEGIN RSA PRIVATE KEY' f").is_none());
+    }
+
+    #[test]
     fn secret_names() {
+        for n in [
+            "password",
+            "K3S_TOKEN",
+            "clientSecret",
+            "api-key",
+            "AWS_SECRET_ACCESS_KEY",
+            "token",
+            "db_passwd",
+            "agent-token",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in [
+            "token_file",
+            "secretName",
+            "password_hash",
+            "tokenTTL",
+            "key",
+            "K3S_URL",
+            "name",
+            "secretKeyRef",
+            "ssh_authorized_keys",
+        ] {
+            assert!(!is_secret_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn masks_and_placeholders() {
+        assert_eq!(masked("ghp_abcdefghijklmnop"), "ghp_…");
+        assert_eq!(masked("hunter2"), "h…");
+        assert_eq!(masked(""), "…");
+        for p in [
+            "<token>",
+            "REPLACE_ME",
+            "changeme",
+            "xxxxxx",
+            "********",
+            "your-token-here",
+            "",
+            "true",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for s in ["hunter2", "s3cr3t-Pa55", "abc123def456"] {
+            assert!(!is_placeholder(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn secret_names_terraform() {
         for n in [
             "password",
             "admin_password",
@@ -288,27 +403,27 @@ mod tests {
     }
 
     #[test]
-    fn token_shapes() {
+    fn token_shapes_terraform() {
         let aws = "key = \"AKIAZ3MSJV4WWXYAB7QK\"";
         let (r, kind) = token_shape(aws).unwrap();
         assert_eq!(&aws[r], "AKIAZ3MSJV4WWXYAB7QK");
-        assert_eq!(kind, "AWS access key ID");
+        assert_eq!(kind, "an AWS access key ID");
         assert!(token_shape("AKIAIOSFODNN7EXAMPLE").is_none());
         assert!(token_shape("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_none());
         let gh = "ghp_R2d9Vb0aQ7xLmN4pS6tU8wY1zC3eF5gH7jK9";
-        assert_eq!(token_shape(gh).unwrap().1, "GitHub token");
+        assert_eq!(token_shape(gh).unwrap().1, "a GitHub token");
         assert_eq!(
             token_shape("glpat-Ab3dEf6hIj9kLm2nOp5q").unwrap().1,
-            "GitLab token"
+            "a GitLab token"
         );
         assert_eq!(
             token_shape("xoxb-1234567890-abcdefghij").unwrap().1,
-            "Slack token"
+            "a Slack token"
         );
         let pem = "<<EOT\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\n  -----END RSA PRIVATE KEY-----\nEOT";
         let (r, kind) = token_shape(pem).unwrap();
         assert_eq!(&pem[r], "-----BEGIN RSA PRIVATE KEY-----");
-        assert_eq!(kind, "private key");
+        assert_eq!(noun(kind), "private key");
         let escaped = "\"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAA\\n\"";
         assert!(token_shape(escaped).is_some());
         // A check for the header is no key.

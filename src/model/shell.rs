@@ -309,6 +309,27 @@ fn keyword(
     }
 }
 
+/// The words of the simple command starting at `at`, up to the first unquoted `;`, `&`, `|`,
+/// `)` or newline (quotes, `$(…)` and `${…}` stay inside a word).
+pub fn command_words(text: &str, at: usize) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = at;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'\\' if b.get(i + 1) == Some(&b'\n') => i += 2,
+            b'\n' | b';' | b'&' | b'|' | b')' => break,
+            _ => {
+                let end = word_end(b, i).max(i + 1);
+                out.push(i..end.min(b.len()));
+                i = end;
+            }
+        }
+    }
+    out
+}
+
 /// End of a shell word starting at `i`: quotes, `$(…)`, `${…}` and backticks stay inside.
 fn word_end(b: &[u8], mut i: usize) -> usize {
     let start = i;

@@ -54,8 +54,12 @@ impl Context<'_> {
 
 /// Every rule, in id order.
 pub static ALL: &[&dyn Rule] = &[
+    &cloud_init::kubectl_wait_selector::KubectlWaitSelector,
+    &cloud_init::pipe_to_shell::PipeToShell,
+    &cloud_init::plaintext_secret::PlaintextSecret,
     &cloud_init::schema::Schema,
     &cloud_init::secret_fetch_retry::SecretFetchRetry,
+    &cloud_init::unguarded_mkfs::UnguardedMkfs,
     &fleet::depends_on::DependsOn,
     &fleet::gitrepo_path::GitrepoPath,
     &fleet::schema::Schema,

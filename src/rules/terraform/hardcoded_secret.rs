@@ -1,6 +1,8 @@
 use crate::config::HardcodedSecretOptions;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::secrets::{is_placeholder, is_reference, is_secret_name, masked, token_shape};
+use crate::model::secrets::{
+    is_placeholder, is_reference, is_secret_name, masked, noun, token_shape,
+};
 use crate::model::terraform::{BlockKind, TfAttr, TfBlock};
 use crate::parse::Parsed;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -197,6 +199,7 @@ impl Check<'_> {
         let Some((range, kind)) = token_shape(value) else {
             return;
         };
+        let kind = noun(kind);
         let span = Span::new(
             a.value_span.start + range.start,
             a.value_span.start + range.end,
