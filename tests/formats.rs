@@ -123,9 +123,9 @@ fn several_formats_in_one_run() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8(out.stdout)
-        .unwrap()
-        .starts_with("::error "));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");
+    assert!(stdout.contains("::error "), "{stdout}");
     assert!(std::fs::read_to_string(sarif)
         .unwrap()
         .contains("\"version\": \"2.1.0\""));
