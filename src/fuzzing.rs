@@ -1,9 +1,9 @@
 //! The bodies of the fuzz targets (`fuzz/fuzz_targets`), here so that `cargo test` replays every
 //! input the fuzzers ever crashed on (`tests/fuzz-regressions/<target>/`).
 
-use crate::model::cloudinit::CloudInit;
+use crate::model::cloudinit::{CloudInit, Script};
 use crate::model::kubernetes::K8sObject;
-use crate::model::{retry, shell};
+use crate::model::{retry, secrets, shell};
 use crate::parse::{hcl, template, yaml};
 use crate::report::{self, Format};
 use crate::source::SourceFile;
@@ -17,6 +17,9 @@ pub fn hcl(text: &str) {
             let _ = block.address();
         }
         let _ = hcl::lower_terragrunt(&body);
+        for attr in hcl::lower_tfvars(&body) {
+            assert!(attr.value_span.end <= text.len());
+        }
     }
     let _ = hcl::template_uses(text);
 }
@@ -43,8 +46,8 @@ pub fn template(text: &str) {
     let _ = yaml::parse(&masked, 0);
 }
 
-/// Shell snippets out of cloud-init user-data (`runcmd`, `write_files`, whole scripts), and the
-/// retry analysis run over them.
+/// Shell snippets out of cloud-init user-data (`runcmd`, `write_files`, whole scripts), the
+/// analyses the cloud-init rules run over them, and the secret detectors.
 pub fn shell(text: &str) {
     let src = SourceFile::new(
         "user-data.yaml".into(),
@@ -53,16 +56,42 @@ pub fn shell(text: &str) {
     );
     for doc in yaml::parse(text, 0).docs {
         let ci = CloudInit::from_config(0, &src, &doc.root);
-        for script in &ci.scripts {
-            let _ = shell::scan(&script.text);
+        scripts(&ci.scripts, text);
+        scripts(ci.files.iter().map(|f| &f.content), text);
+        for file in &ci.files {
+            let _ = secrets::token_shapes(&file.content.text);
         }
         let _ = retry::functions(ci.scripts.iter().map(|s| s.text.as_str()));
     }
-    let ci = CloudInit::from_script(0, &src);
-    for script in &ci.scripts {
-        let _ = shell::scan(&script.text);
-    }
+    scripts(&CloudInit::from_script(0, &src).scripts, text);
     let _ = retry::functions([text]);
+    for (r, _) in secrets::token_shapes(text) {
+        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+    }
+    for word in text.split_whitespace().take(64) {
+        let _ = secrets::is_secret_name(word);
+        let _ = secrets::is_placeholder(word);
+        let _ = secrets::masked(word);
+    }
+}
+
+/// Every script region, the command words at each line start, and spans mapped back into the
+/// source, which must stay inside it.
+fn scripts<'a>(scripts: impl IntoIterator<Item = &'a Script>, source: &str) {
+    for script in scripts {
+        let text = &script.text;
+        for r in retry::regions(text) {
+            let _ = shell::scan(&text[r]);
+        }
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+        for at in starts.take(256) {
+            for w in shell::command_words(text, at) {
+                assert!(w.end <= text.len());
+                let span = script.host_span(w.start, w.end);
+                assert!(span.start <= span.end && span.end <= source.len());
+            }
+        }
+    }
 }
 
 /// Where the `\0`-separated parts of a pipeline input go: a layout that exercises the
