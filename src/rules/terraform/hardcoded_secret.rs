@@ -7,6 +7,8 @@ use crate::model::terraform::{BlockKind, TfAttr, TfBlock};
 use crate::parse::Parsed;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::{FileId, Span};
+use hcl_edit::expr::{Expression, Object, ObjectKey};
+use hcl_edit::Span as _;
 
 pub struct HardcodedSecret;
 
@@ -51,7 +53,7 @@ impl Rule for HardcodedSecret {
                 }
                 Parsed::Tfvars(attrs) => {
                     for a in attrs {
-                        if !c.tfvar(a, &mut out) {
+                        if !c.tfvar(a, &mut out) && !c.entries(a, &a.name, &mut out) {
                             c.shapes(a, &mut out);
                         }
                     }
@@ -97,12 +99,80 @@ impl Check<'_> {
             } else {
                 false
             };
-            if !reported {
+            if !reported && !self.entries(a, &a.name, out) {
                 self.shapes(a, out);
             }
         }
         for nested in &block.blocks {
             self.block(top, nested, out);
+        }
+    }
+
+    /// Secret-named entries of an object value, at any depth:
+    /// `app_settings = { DB_PASSWORD = "…" }`. Only objects whose text mentions a secret word
+    /// are parsed again, so `tags` maps cost nothing.
+    fn entries(&self, a: &TfAttr, path: &str, out: &mut Vec<Diagnostic>) -> bool {
+        if a.object_keys.is_none() {
+            return false;
+        }
+        let Some(text) = self.text.get(a.value_span.start..a.value_span.end) else {
+            return false;
+        };
+        let lower = text.to_ascii_lowercase();
+        let hint = ["pass", "pwd", "secret", "token", "key", "credential"]
+            .iter()
+            .any(|w| lower.contains(w))
+            || self
+                .opts
+                .extra_names
+                .iter()
+                .any(|n| lower.contains(&n.to_ascii_lowercase()));
+        if !hint {
+            return false;
+        }
+        let Ok(Expression::Object(obj)) = text.parse::<Expression>() else {
+            return false;
+        };
+        let before = out.len();
+        self.object(&obj, a.value_span.start, path, out);
+        out.len() > before
+    }
+
+    fn object(&self, obj: &Object, base: usize, path: &str, out: &mut Vec<Diagnostic>) {
+        for (key, value) in obj.iter() {
+            let name = match key {
+                ObjectKey::Ident(i) => i.as_str(),
+                ObjectKey::Expression(Expression::String(s)) => s.as_str(),
+                _ => continue,
+            };
+            let path = format!("{path}.{name}");
+            match value.expr() {
+                Expression::Object(inner) => self.object(inner, base, &path, out),
+                Expression::String(s) if self.secret_name(name) => {
+                    let v = s.as_str();
+                    let Some(range) = s.span() else { continue };
+                    if is_placeholder(v) || is_reference(v) {
+                        continue;
+                    }
+                    out.push(
+                        self.cx
+                            .report(
+                                &META,
+                                self.file,
+                                Span::new(base + range.start, base + range.end),
+                                format!(
+                                    "`{path}` is set to a hardcoded secret (`{}`): anyone who can read this repository or its history has it",
+                                    masked(v)
+                                ),
+                            )
+                            .label("secret in the source")
+                            .help(format!(
+                                "pass it in at apply time instead (a `sensitive = true` variable, a `data` source reading Key Vault / Secrets Manager, or `random_password`) and build the map from it; {ROTATE}"
+                            )),
+                    );
+                }
+                _ => {}
+            }
         }
     }
 
