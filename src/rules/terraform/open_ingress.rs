@@ -154,7 +154,9 @@ fn report(
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
         [] => unreachable!(),
     };
-    let whom = if source.eq_ignore_ascii_case("internet") {
+    let whom = if source.is_empty() {
+        "every address (it sets no `source_ranges`, `source_tags` or `source_service_accounts`, so Google applies `0.0.0.0/0`)".to_string()
+    } else if source.eq_ignore_ascii_case("internet") {
         "the `Internet` service tag".to_string()
     } else {
         format!("`{source}`")
@@ -265,6 +267,13 @@ fn gcp_rule(b: &TfBlock, found: &mut Vec<Found>) {
                     .filter_map(|(s, _)| parse_range(s)),
             ),
         }
+    }
+    // An ingress rule with no source at all applies to 0.0.0.0/0.
+    if ["source_ranges", "source_tags", "source_service_accounts"]
+        .iter()
+        .all(|a| b.attr(a).is_none())
+    {
+        found.push((String::new(), b.header, ranges.clone(), rule_name(b)));
     }
     for (source, span) in
         sources(b, "", "source_ranges").filter(|(s, _)| matches!(s.trim(), "0.0.0.0/0" | "::/0"))
