@@ -3,6 +3,7 @@ use crate::model::cloudinit::Script;
 use crate::model::retry;
 use crate::model::secrets;
 use crate::model::shell;
+use crate::parse::yaml::YNode;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 use regex::Regex;
@@ -128,6 +129,30 @@ impl Rule for PlaintextSecret {
             for f in ci.files.iter().filter(|f| !f.is_script) {
                 scan(&f.content, config_hits(&f.content.text));
             }
+            for doc in cx.project.yaml(ci.file).map_or(&[][..], |y| &y.docs) {
+                for (key, node) in password_keys(&doc.root) {
+                    let span = node.span;
+                    let raw = &src[span.start.min(src.len())..span.end.min(src.len())];
+                    if raw.contains("${") || raw.contains("%{") {
+                        continue;
+                    }
+                    named.push((
+                        ci.file,
+                        span,
+                        cx.report(
+                            &META,
+                            ci.file,
+                            span,
+                            format!(
+                                "`{key}` is a password in plain text (`{}`)",
+                                secrets::masked(node.as_str().unwrap_or_default())
+                            ),
+                        )
+                        .label("a literal password")
+                        .help(PASSWORD_HELP),
+                    ));
+                }
+            }
         }
         named.sort_by_key(|(f, s, _)| (*f, s.start, s.end));
         named.dedup_by_key(|(f, s, _)| (*f, s.start, s.end));
@@ -141,6 +166,69 @@ impl Rule for PlaintextSecret {
         }
         out
     }
+}
+
+const PASSWORD_HELP: &str = "anyone who can read the repository, the Terraform state or the VM's user-data gets it. Give cloud-init a hash instead (`passwd: $6$…` from `mkpasswd -m sha-512`, or `type: hash` in `chpasswd.users`), or `RANDOM`, or better log in with `ssh_authorized_keys` only; then change this password, it is in the git history";
+
+/// cloud-config keys that set a password in plain text: the top-level `password`,
+/// `users[].plain_text_passwd`, `chpasswd.users[]` with `type: text`, and `user:password`
+/// lines of `chpasswd.list` that are neither a hash (`$6$…`) nor `RANDOM`.
+fn password_keys(root: &YNode) -> Vec<(String, &YNode)> {
+    let mut out = Vec::new();
+    let plain = |n: &YNode| {
+        n.as_str()
+            .is_some_and(|v| !secrets::is_placeholder(v) && !hashed_or_random(v))
+    };
+    if let Some(n) = root.get("password").filter(|n| plain(n)) {
+        out.push(("password".to_string(), n));
+    }
+    for user in root.get("users").map(YNode::items).unwrap_or_default() {
+        if let Some(n) = user.get("plain_text_passwd").filter(|n| plain(n)) {
+            out.push(("users[].plain_text_passwd".to_string(), n));
+        }
+    }
+    let Some(chpasswd) = root.get("chpasswd") else {
+        return out;
+    };
+    for user in chpasswd.get("users").map(YNode::items).unwrap_or_default() {
+        let text = user.str_at(&["type"]) == Some("text");
+        if let Some(n) = user.get("password").filter(|n| text && plain(n)) {
+            out.push(("chpasswd.users[].password".to_string(), n));
+        }
+    }
+    // `list` is a multi-line string or a list of `user:password` strings; only a list item
+    // has a span of its own, so a multi-line string is reported as a whole.
+    match chpasswd.get("list") {
+        Some(list) if list.as_str().is_some() => {
+            let literal = list.as_str().unwrap_or_default().lines().any(|l| {
+                l.split_once(':').is_some_and(|(_, pw)| {
+                    !hashed_or_random(pw.trim()) && !secrets::is_placeholder(pw)
+                })
+            });
+            if literal {
+                out.push(("chpasswd.list".to_string(), list));
+            }
+        }
+        Some(list) => {
+            for item in list.items() {
+                let literal =
+                    item.as_str()
+                        .and_then(|l| l.split_once(':'))
+                        .is_some_and(|(_, pw)| {
+                            !hashed_or_random(pw.trim()) && !secrets::is_placeholder(pw)
+                        });
+                if literal {
+                    out.push(("chpasswd.list".to_string(), item));
+                }
+            }
+        }
+        None => {}
+    }
+    out
+}
+
+fn hashed_or_random(v: &str) -> bool {
+    v.starts_with('$') || v == "RANDOM" || v == "R" || v == "*" || v.starts_with('!')
 }
 
 /// Secret-named assignments and flags in a shell script; config-file lines in its heredocs.
