@@ -34,10 +34,13 @@ impl Script {
         };
         let local = offset.saturating_sub(seg.at);
         let seg_text = &self.text[seg.at.min(self.text.len())..];
-        let line = seg_text[..local.min(seg_text.len())].matches('\n').count();
-        let line_start = seg_text[..local.min(seg_text.len())]
-            .rfind('\n')
-            .map_or(0, |p| p + 1);
+        // `offset` may fall inside a character (`host_span` maps the last byte of a range).
+        let mut cut = local.min(seg_text.len());
+        while !seg_text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let line = seg_text[..cut].matches('\n').count();
+        let line_start = seg_text[..cut].rfind('\n').map_or(0, |p| p + 1);
         let base = seg
             .lines
             .get(line)
