@@ -1,12 +1,15 @@
 //! Does a command in a shell script run under a bounded retry, and does the script stop when
 //! every attempt failed? Built on the structure `shell::scan` finds.
 
+use crate::model::cloudinit::{CloudInit, Script};
 use crate::model::shell::{self, Loop, LoopKind, Shell};
+use crate::source::FileId;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-fn re(pattern: &str) -> Regex {
+/// A pattern written in the source, compiled with [`ascii_regex`].
+pub fn re(pattern: &str) -> Regex {
     ascii_regex(pattern).expect("static pattern")
 }
 
@@ -309,6 +312,22 @@ fn is_wrapper(word: &str, lib: &[Function]) -> bool {
         || (word.contains('=') && !word.starts_with('=') && !word.contains(['"', '\'']))
         || word.contains("retry")
         || lib.iter().any(|f| f.name == word)
+}
+
+/// Every region (see [`regions`]) of every boot script, with the functions its user-data
+/// defines: what the shell-reading cloud-init rules walk.
+pub fn each_region<'a>(
+    cloud_init: &'a [CloudInit],
+    mut f: impl FnMut(FileId, &'a Script, Range<usize>, &[Function]),
+) {
+    for ci in cloud_init {
+        let lib = functions(ci.scripts.iter().map(|s| s.text.as_str()));
+        for script in &ci.scripts {
+            for region in regions(&script.text) {
+                f(ci.file, script, region, &lib);
+            }
+        }
+    }
 }
 
 /// The parts of a script to analyse as scripts of their own: the whole text, then each heredoc

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cloudinit::Script;
-use crate::model::retry::{self, Analysis, Function};
+use crate::model::retry::{self, re, Analysis, Function};
 use crate::model::shell;
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
@@ -15,10 +15,6 @@ static META: RuleMeta = RuleMeta {
     summary: "A boot script runs `kubectl wait` on a label selector before anything waits for a matching object to exist",
     doc: include_str!("../../../rules/cloud-init/kubectl-wait-selector.md"),
 };
-
-fn re(pattern: &str) -> Regex {
-    retry::ascii_regex(pattern).expect("static pattern")
-}
 
 /// `kubectl`, `k3s kubectl`, `rke2 kubectl`, `/var/lib/rancher/rke2/bin/kubectl`.
 static KUBECTL: LazyLock<Regex> =
@@ -53,14 +49,9 @@ impl Rule for KubectlWaitSelector {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for ci in &cx.project.cloud_init {
-            let lib = retry::functions(ci.scripts.iter().map(|s| s.text.as_str()));
-            for script in &ci.scripts {
-                for region in retry::regions(&script.text) {
-                    check_region(cx, ci.file, script, region, &lib, &mut out);
-                }
-            }
-        }
+        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
+            check_region(cx, file, script, region, lib, &mut out);
+        });
         out
     }
 }

@@ -1,6 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::cloudinit::Script;
-use crate::model::retry::{self, Analysis, Function};
+use crate::model::retry::{self, re, Analysis, Function};
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::ops::Range;
@@ -14,10 +14,6 @@ static META: RuleMeta = RuleMeta {
     summary: "A boot script pipes a downloaded installer into a shell without pinning its version or checking a checksum",
     doc: include_str!("../../../rules/cloud-init/pipe-to-shell.md"),
 };
-
-fn re(pattern: &str) -> Regex {
-    retry::ascii_regex(pattern).expect("static pattern")
-}
 
 const SHELLS: &str = r"(?:sh|bash|dash|zsh|ksh|/bin/sh|/bin/bash|/usr/bin/env\s+bash)";
 
@@ -55,14 +51,9 @@ impl Rule for PipeToShell {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let extra = &cx.config.options.pipe_to_shell.version_variables;
         let mut out = Vec::new();
-        for ci in &cx.project.cloud_init {
-            let lib = retry::functions(ci.scripts.iter().map(|s| s.text.as_str()));
-            for script in &ci.scripts {
-                for region in retry::regions(&script.text) {
-                    check_region(cx, ci.file, script, region, &lib, extra, &mut out);
-                }
-            }
-        }
+        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
+            check_region(cx, file, script, region, lib, extra, &mut out);
+        });
         out
     }
 }

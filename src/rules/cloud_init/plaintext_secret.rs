@@ -95,32 +95,32 @@ impl Rule for PlaintextSecret {
         let mut named: Vec<(usize, Span, Diagnostic)> = Vec::new();
         for ci in &cx.project.cloud_init {
             let src = &cx.project.files[ci.file].text;
+            let mut push =
+                |span: Span, message: String, label: &'static str, help: &'static str| {
+                    // A template variable is masked before parsing; the source still has it.
+                    let raw = &src[span.start.min(src.len())..span.end.min(src.len())];
+                    if !raw.contains("${") && !raw.contains("%{") {
+                        let d = cx
+                            .report(&META, ci.file, span, message)
+                            .label(label)
+                            .help(help);
+                        named.push((ci.file, span, d));
+                    }
+                };
             let mut scan = |script: &Script, hits: Vec<Hit>| {
                 for h in hits {
-                    let span = script.host_span(h.value.start, h.value.end);
-                    let raw = &src[span.start.min(src.len())..span.end.min(src.len())];
-                    // A template variable is masked before parsing; the source still has it.
-                    if raw.contains("${") || raw.contains("%{") {
-                        continue;
-                    }
                     let value = &script.text[h.value.clone()];
-                    named.push((
-                        ci.file,
-                        span,
-                        cx.report(
-                            &META,
-                            ci.file,
-                            span,
-                            format!(
-                                "`{}` in {} is a literal secret (`{}`)",
-                                h.name,
-                                script.origin,
-                                secrets::masked(value)
-                            ),
-                        )
-                        .label("a literal secret")
-                        .help(HELP),
-                    ));
+                    push(
+                        script.host_span(h.value.start, h.value.end),
+                        format!(
+                            "`{}` in {} is a literal secret (`{}`)",
+                            h.name,
+                            script.origin,
+                            secrets::masked(value)
+                        ),
+                        "a literal secret",
+                        HELP,
+                    );
                 }
             };
             for script in &ci.scripts {
@@ -131,26 +131,15 @@ impl Rule for PlaintextSecret {
             }
             for doc in cx.project.yaml(ci.file).map_or(&[][..], |y| &y.docs) {
                 for (key, node) in password_keys(&doc.root) {
-                    let span = node.span;
-                    let raw = &src[span.start.min(src.len())..span.end.min(src.len())];
-                    if raw.contains("${") || raw.contains("%{") {
-                        continue;
-                    }
-                    named.push((
-                        ci.file,
-                        span,
-                        cx.report(
-                            &META,
-                            ci.file,
-                            span,
-                            format!(
-                                "`{key}` is a password in plain text (`{}`)",
-                                secrets::masked(node.as_str().unwrap_or_default())
-                            ),
-                        )
-                        .label("a literal password")
-                        .help(PASSWORD_HELP),
-                    ));
+                    push(
+                        node.span,
+                        format!(
+                            "`{key}` is a password in plain text (`{}`)",
+                            secrets::masked(node.as_str().unwrap_or_default())
+                        ),
+                        "a literal password",
+                        PASSWORD_HELP,
+                    );
                 }
             }
         }

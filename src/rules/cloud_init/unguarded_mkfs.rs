@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
 use crate::model::cloudinit::Script;
-use crate::model::retry::{self, Analysis, Function};
+use crate::model::retry::{self, re, Analysis, Function};
 use crate::model::shell;
 use crate::parse::yaml::YNode;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -18,10 +18,6 @@ static META: RuleMeta = RuleMeta {
     summary: "A boot script formats a disk without first checking that it has no filesystem",
     doc: include_str!("../../../rules/cloud-init/unguarded-mkfs.md"),
 };
-
-fn re(pattern: &str) -> Regex {
-    retry::ascii_regex(pattern).expect("static pattern")
-}
 
 /// `mkfs`, `mkfs.ext4`, `/sbin/mkfs.xfs`, `mke2fs`: group 1 is a leading path, group 2 the
 /// command word.
@@ -61,16 +57,10 @@ impl Rule for UnguardedMkfs {
             .chain(opts.ephemeral_devices.iter().map(String::as_str))
             .collect();
         let mut out = Vec::new();
-        let mut files = BTreeSet::new();
-        for ci in &cx.project.cloud_init {
-            files.insert(ci.file);
-            let lib = retry::functions(ci.scripts.iter().map(|s| s.text.as_str()));
-            for script in &ci.scripts {
-                for region in retry::regions(&script.text) {
-                    check_region(cx, ci.file, script, region, &lib, &ephemeral, &mut out);
-                }
-            }
-        }
+        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
+            check_region(cx, file, script, region, lib, &ephemeral, &mut out);
+        });
+        let files: BTreeSet<usize> = cx.project.cloud_init.iter().map(|c| c.file).collect();
         for file in files {
             let Some(stream) = cx.project.yaml(file) else {
                 continue;

@@ -154,22 +154,13 @@ impl Check<'_> {
                     if is_placeholder(v) || is_reference(v) {
                         continue;
                     }
-                    out.push(
-                        self.cx
-                            .report(
-                                &META,
-                                self.file,
-                                Span::new(base + range.start, base + range.end),
-                                format!(
-                                    "`{path}` is set to a hardcoded secret (`{}`): anyone who can read this repository or its history has it",
-                                    masked(v)
-                                ),
-                            )
-                            .label("secret in the source")
-                            .help(format!(
-                                "pass it in at apply time instead (a `sensitive = true` variable, a `data` source reading Key Vault / Secrets Manager, or `random_password`) and build the map from it; {ROTATE}"
-                            )),
-                    );
+                    let span = Span::new(base + range.start, base + range.end);
+                    out.push(self.set_to(
+                        span,
+                        &format!("`{path}`"),
+                        v,
+                        " and build the map from it",
+                    ));
                 }
                 _ => {}
             }
@@ -181,23 +172,26 @@ impl Check<'_> {
         let Some(v) = self.secret_literal(a) else {
             return false;
         };
-        out.push(
-            self.cx
-                .report(
-                    &META,
-                    self.file,
-                    a.value_span,
-                    format!(
-                        "{what} is set to a hardcoded secret (`{}`): anyone who can read this repository or its history has it",
-                        masked(v)
-                    ),
-                )
-                .label("secret in the source")
-                .help(format!(
-                    "pass it in at apply time instead (a `sensitive = true` variable set from CI or a secret store, a `data` source reading Key Vault / Secrets Manager, or `random_password`); {ROTATE}"
-                )),
-        );
+        out.push(self.set_to(a.value_span, what, v, ""));
         true
+    }
+
+    /// "`what` is set to a hardcoded secret", at `span`; `how` adds to the fix.
+    fn set_to(&self, span: Span, what: &str, v: &str, how: &str) -> Diagnostic {
+        self.cx
+            .report(
+                &META,
+                self.file,
+                span,
+                format!(
+                    "{what} is set to a hardcoded secret (`{}`): anyone who can read this repository or its history has it",
+                    masked(v)
+                ),
+            )
+            .label("secret in the source")
+            .help(format!(
+                "pass it in at apply time instead (a `sensitive = true` variable set from CI or a secret store, a `data` source reading Key Vault / Secrets Manager, or `random_password`){how}; {ROTATE}"
+            ))
     }
 
     /// `variable "admin_password" { default = "…" }`.
