@@ -29,12 +29,15 @@ fn replay(target: &str, run: impl Fn(&[u8])) {
     }
 }
 
-/// The text targets take only valid UTF-8, as libFuzzer's `&str` inputs do.
+/// The text targets get what libFuzzer's `&str` inputs get (`arbitrary`'s `take_rest`): the
+/// longest valid UTF-8 prefix of the bytes.
 fn text(f: fn(&str)) -> impl Fn(&[u8]) {
     move |bytes| {
-        if let Ok(s) = std::str::from_utf8(bytes) {
-            f(s)
-        }
+        let valid = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap(),
+        };
+        f(valid)
     }
 }
 

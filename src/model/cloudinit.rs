@@ -47,11 +47,17 @@ impl Script {
             .or(seg.lines.last())
             .copied()
             .unwrap_or(seg.host.start);
-        (base + local - line_start).clamp(seg.host.start, seg.host.end.max(seg.host.start))
+        // A byte of the segment: the parsed value can be longer than its source (a block
+        // scalar's final newline at the end of the file).
+        let last = seg.host.end.saturating_sub(1).max(seg.host.start);
+        (base + local - line_start).clamp(seg.host.start, last)
     }
 
     pub fn host_span(&self, start: usize, end: usize) -> Span {
-        Span::new(self.host(start), self.host(end.max(start + 1) - 1) + 1)
+        let from = self.host(start);
+        let to = self.host(end.max(start + 1) - 1) + 1;
+        let limit = self.segments.iter().map(|s| s.host.end).max().unwrap_or(to);
+        Span::new(from, to.min(limit).max(from))
     }
 }
 
