@@ -344,6 +344,7 @@ fn load_timed(
         overlay_dirs: Default::default(),
         files_in_order: Vec::new(),
         bundles_in_order: Vec::new(),
+        derived: Default::default(),
     };
     let mut order: Vec<usize> = (0..project.files.len()).collect();
     order.sort_by(|&a, &b| project.files[a].rel.cmp(&project.files[b].rel));

@@ -21,6 +21,7 @@ use kubernetes::K8sObject;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use terraform::{BlockKind, TfEntity, TfFile, TfModule};
 
 /// A `templatefile()`/`file()` call resolved to a file of the project.
@@ -126,6 +127,16 @@ pub struct Project {
     /// File ids in path order, and bundle indexes in directory order, for subtree queries.
     pub files_in_order: Vec<FileId>,
     pub bundles_in_order: Vec<usize>,
+    /// Derived on first use by the rules that need them: see [`Project::patch_only`] and
+    /// [`Project::kustomized_namespace`].
+    pub derived: Derived,
+}
+
+#[derive(Debug, Default)]
+pub struct Derived {
+    patch_only: OnceLock<HashSet<FileId>>,
+    kustomized: OnceLock<HashMap<FileId, usize>>,
+    regions: OnceLock<retry::Regions>,
 }
 
 /// The items of `sorted` (ordered by `key`) at `dir` or below it; everything for the root.
@@ -149,6 +160,79 @@ fn under<'s, 'k>(
 }
 
 impl Project {
+    /// Files kustomizations list only as patches: partial objects, merged into a base elsewhere.
+    pub fn patch_only(&self) -> &HashSet<FileId> {
+        self.derived.patch_only.get_or_init(|| {
+            let mut patches = HashSet::new();
+            let mut resources = HashSet::new();
+            for k in &self.kustomizations {
+                for e in &k.entries {
+                    let Some(f) = e.target.as_deref().and_then(|t| self.file_by_rel(t)) else {
+                        continue;
+                    };
+                    match e.kind {
+                        kustomize::EntryKind::Patch => patches.insert(f),
+                        _ => resources.insert(f),
+                    };
+                }
+            }
+            patches.retain(|f| !resources.contains(f));
+            patches
+        })
+    }
+
+    /// Every boot script region, analysed once for all the rules that read them.
+    pub fn regions(&self) -> &retry::Regions {
+        self.derived
+            .regions
+            .get_or_init(|| retry::Regions::new(&self.cloud_init))
+    }
+
+    /// The `namespace:` of the outermost kustomization that applies `file`, if one sets it.
+    pub fn kustomized_namespace(&self, file: FileId) -> Option<&str> {
+        let map = self.derived.kustomized.get_or_init(|| {
+            let ks = &self.kustomizations;
+            // Which kustomizations each one includes (through listed directories).
+            let nested = |k: usize| {
+                let mut seen = HashSet::from([k]);
+                let mut stack = vec![k];
+                while let Some(k) = stack.pop() {
+                    for e in &ks[k].entries {
+                        if let Some(sub) =
+                            e.target.as_deref().and_then(|t| self.kustomization_in(t))
+                        {
+                            if seen.insert(sub) {
+                                stack.push(sub);
+                            }
+                        }
+                    }
+                }
+                seen
+            };
+            let namespaced: Vec<usize> = (0..ks.len())
+                .filter(|&k| ks[k].namespace.is_some())
+                .collect();
+            let inner: HashSet<usize> = namespaced
+                .iter()
+                .flat_map(|&k| nested(k).into_iter().filter(move |&n| n != k))
+                .collect();
+            let mut out = HashMap::new();
+            // Outermost first, so that an inner kustomization never overrides the outer one.
+            for &k in namespaced
+                .iter()
+                .filter(|k| !inner.contains(k))
+                .chain(namespaced.iter().filter(|k| inner.contains(k)))
+            {
+                for f in gitops::reachable(self, k) {
+                    out.entry(f).or_insert(k);
+                }
+            }
+            out
+        });
+        map.get(&file)
+            .and_then(|&k| self.kustomizations[k].namespace.as_deref())
+    }
+
     pub fn tf(&self, file: FileId) -> Option<&TfFile> {
         match &self.parsed[file] {
             Parsed::Terraform(tf) => Some(tf),

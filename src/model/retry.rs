@@ -3,6 +3,7 @@
 
 use crate::model::cloudinit::{CloudInit, Script};
 use crate::model::shell::{self, Loop, LoopKind, Shell};
+use crate::model::Project;
 use crate::source::FileId;
 use regex::Regex;
 use std::ops::Range;
@@ -130,6 +131,7 @@ pub enum Verdict {
     NoHardFailure(Range<usize>),
 }
 
+#[derive(Debug)]
 pub struct Analysis {
     /// The script with comments and heredoc bodies blanked and line continuations joined; byte
     /// offsets are the script's own.
@@ -314,20 +316,56 @@ fn is_wrapper(word: &str, lib: &[Function]) -> bool {
         || lib.iter().any(|f| f.name == word)
 }
 
-/// Every region (see [`regions`]) of every boot script, with the functions its user-data
-/// defines: what the shell-reading cloud-init rules walk.
-pub fn each_region<'a>(
-    cloud_init: &'a [CloudInit],
-    mut f: impl FnMut(FileId, &'a Script, Range<usize>, &[Function]),
-) {
-    for ci in cloud_init {
-        let lib = functions(ci.scripts.iter().map(|s| s.text.as_str()));
-        for script in &ci.scripts {
-            for region in regions(&script.text) {
-                f(ci.file, script, region, &lib);
+/// The regions (see [`regions`]) of every boot script, each analysed once, and the functions
+/// each user-data defines: what the shell-reading cloud-init rules walk.
+#[derive(Debug, Default)]
+pub struct Regions {
+    /// For each `Project::cloud_init` entry, its functions.
+    libs: Vec<Vec<Function>>,
+    /// (cloud-init entry, script, region, its analysis)
+    items: Vec<(usize, usize, Range<usize>, Analysis)>,
+}
+
+impl Regions {
+    pub fn new(cloud_init: &[CloudInit]) -> Self {
+        let mut out = Regions::default();
+        for (c, ci) in cloud_init.iter().enumerate() {
+            out.libs
+                .push(functions(ci.scripts.iter().map(|s| s.text.as_str())));
+            for (k, script) in ci.scripts.iter().enumerate() {
+                for region in regions(&script.text) {
+                    let a = Analysis::new(&script.text[region.clone()]);
+                    out.items.push((c, k, region, a));
+                }
             }
         }
+        out
     }
+}
+
+/// One region of a boot script, with what the rules read about it.
+pub struct Region<'a> {
+    pub file: FileId,
+    pub script: &'a Script,
+    pub range: Range<usize>,
+    pub a: &'a Analysis,
+    /// The functions its user-data defines.
+    pub lib: &'a [Function],
+}
+
+/// Every region of every boot script of the project.
+pub fn each_region(p: &Project) -> impl Iterator<Item = Region<'_>> {
+    let regions = p.regions();
+    regions.items.iter().map(move |(c, k, range, a)| {
+        let ci = &p.cloud_init[*c];
+        Region {
+            file: ci.file,
+            script: &ci.scripts[*k],
+            range: range.clone(),
+            a,
+            lib: &regions.libs[*c],
+        }
+    })
 }
 
 /// The parts of a script to analyse as scripts of their own: the whole text, then each heredoc

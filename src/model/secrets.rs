@@ -151,6 +151,18 @@ const NOT_SECRET_WORDS: &[&str] = &["public", "disable", "enable", "enabled", "u
 /// about them are not: `password_length`, `token_ttl`, `secret_name`, `key_vault_secret_id`,
 /// `disable_password_authentication`, `ssh_public_key`.
 pub fn is_secret_name(name: &str) -> bool {
+    // Most names mention none of the words; say so without splitting them.
+    let b = name.as_bytes();
+    let mentions = |w: &str| {
+        b.windows(w.len())
+            .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+    };
+    if !["pass", "pwd", "secret", "token", "key", "pat", "connection"]
+        .iter()
+        .any(|w| mentions(w))
+    {
+        return false;
+    }
     let words = words(name);
     let mut w: Vec<&str> = words.iter().map(String::as_str).collect();
     // Terraform 1.11 write-only arguments: `password_wo`.

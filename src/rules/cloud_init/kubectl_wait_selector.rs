@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::cloudinit::Script;
-use crate::model::retry::{self, re, Analysis, Function};
+use crate::model::retry::{self, re, Analysis, Function, Region};
 use crate::model::shell;
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
@@ -49,9 +48,9 @@ impl Rule for KubectlWaitSelector {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
-            check_region(cx, file, script, region, lib, &mut out);
-        });
+        for r in retry::each_region(cx.project) {
+            check_region(cx, &r, &mut out);
+        }
         out
     }
 }
@@ -92,15 +91,15 @@ fn selector(code: &str, at: usize) -> Option<Range<usize>> {
     Some(args[k].start..end)
 }
 
-fn check_region(
-    cx: &Context<'_>,
-    file: usize,
-    script: &Script,
-    region: Range<usize>,
-    lib: &[Function],
-    out: &mut Vec<Diagnostic>,
-) {
-    let a = Analysis::new(&script.text[region.clone()]);
+fn check_region(cx: &Context<'_>, r: &Region<'_>, out: &mut Vec<Diagnostic>) {
+    let Region {
+        file,
+        script,
+        a,
+        lib,
+        ..
+    } = *r;
+    let region = r.range.clone();
     let code = &a.code;
     for caps in KUBECTL.captures_iter(code) {
         let Some(cmd) = caps.get(1) else { continue };
@@ -110,7 +109,7 @@ fn check_region(
         let Some(flag) = selector(code, cmd.start()) else {
             continue;
         };
-        if waited(&a, cmd.start(), lib, 0) {
+        if waited(a, cmd.start(), lib, 0) {
             continue;
         }
         let span = script.host_span(region.start + flag.start, region.start + flag.end);

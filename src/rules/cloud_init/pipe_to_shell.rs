@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::cloudinit::Script;
-use crate::model::retry::{self, re, Analysis, Function};
+use crate::model::retry::{self, re, Region};
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::ops::Range;
@@ -51,9 +50,9 @@ impl Rule for PipeToShell {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let extra = &cx.config.options.pipe_to_shell.version_variables;
         let mut out = Vec::new();
-        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
-            check_region(cx, file, script, region, lib, extra, &mut out);
-        });
+        for r in retry::each_region(cx.project) {
+            check_region(cx, &r, extra, &mut out);
+        }
         out
     }
 }
@@ -65,16 +64,15 @@ fn pins(name: &str, value: &str, extra: &[String]) -> bool {
     version && !value.is_empty() && !matches!(value, "latest" | "stable" | "testing")
 }
 
-fn check_region(
-    cx: &Context<'_>,
-    file: usize,
-    script: &Script,
-    region: Range<usize>,
-    lib: &[Function],
-    extra: &[String],
-    out: &mut Vec<Diagnostic>,
-) {
-    let a = Analysis::new(&script.text[region.clone()]);
+fn check_region(cx: &Context<'_>, r: &Region<'_>, extra: &[String], out: &mut Vec<Diagnostic>) {
+    let Region {
+        file,
+        script,
+        a,
+        lib,
+        ..
+    } = *r;
+    let region = r.range.clone();
     let code = &a.code;
     // (span, where its statement starts, how to name it)
     let mut found: Vec<(Range<usize>, usize, String)> = Vec::new();

@@ -1,13 +1,11 @@
 use crate::diagnostic::Diagnostic;
 use crate::diagnostic::Severity;
-use crate::model::cloudinit::Script;
-use crate::model::retry::{self, re, Analysis, Function};
+use crate::model::retry::{self, re, Analysis, Region};
 use crate::model::shell;
 use crate::parse::yaml::YNode;
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::collections::BTreeSet;
-use std::ops::Range;
 use std::sync::LazyLock;
 
 pub struct UnguardedMkfs;
@@ -57,9 +55,9 @@ impl Rule for UnguardedMkfs {
             .chain(opts.ephemeral_devices.iter().map(String::as_str))
             .collect();
         let mut out = Vec::new();
-        retry::each_region(&cx.project.cloud_init, |file, script, region, lib| {
-            check_region(cx, file, script, region, lib, &ephemeral, &mut out);
-        });
+        for r in retry::each_region(cx.project) {
+            check_region(cx, &r, &ephemeral, &mut out);
+        }
         let files: BTreeSet<usize> = cx.project.cloud_init.iter().map(|c| c.file).collect();
         for file in files {
             let Some(stream) = cx.project.yaml(file) else {
@@ -112,16 +110,15 @@ fn fs_setup(
     }
 }
 
-fn check_region(
-    cx: &Context<'_>,
-    file: usize,
-    script: &Script,
-    region: Range<usize>,
-    lib: &[Function],
-    ephemeral: &[&str],
-    out: &mut Vec<Diagnostic>,
-) {
-    let a = Analysis::new(&script.text[region.clone()]);
+fn check_region(cx: &Context<'_>, r: &Region<'_>, ephemeral: &[&str], out: &mut Vec<Diagnostic>) {
+    let Region {
+        file,
+        script,
+        a,
+        lib,
+        ..
+    } = *r;
+    let region = r.range.clone();
     let code = &a.code;
     for caps in MKFS.captures_iter(code) {
         let (Some(word), start) = (
@@ -137,7 +134,7 @@ fn check_region(
             continue;
         };
         if ephemeral_device(device.trim_matches(['"', '\'']), ephemeral)
-            || guarded(&a, word.start(), 0)
+            || guarded(a, word.start(), 0)
         {
             continue;
         }

@@ -1,13 +1,11 @@
 //! Shared by the workload rules: the pod spec of every workload object, its containers, and
 //! the namespace the object ends up in.
 
-use crate::model::gitops::{reachable, Owner};
+use crate::model::gitops::Owner;
 use crate::model::kubernetes::K8sObject;
-use crate::model::kustomize::EntryKind;
 use crate::model::Project;
 use crate::parse::yaml::YNode;
-use crate::source::FileId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A workload object and its pod spec.
 pub struct Workload<'a> {
@@ -66,28 +64,9 @@ fn pod_path(obj: &K8sObject) -> Option<&'static [&'static str]> {
     })
 }
 
-/// Files kustomizations list only as patches: partial objects, merged into a base elsewhere.
-fn patch_files(p: &Project) -> HashSet<FileId> {
-    let mut patches = HashSet::new();
-    let mut resources = HashSet::new();
-    for k in &p.kustomizations {
-        for e in &k.entries {
-            let Some(f) = e.target.as_deref().and_then(|t| p.file_by_rel(t)) else {
-                continue;
-            };
-            match e.kind {
-                EntryKind::Patch => patches.insert(f),
-                _ => resources.insert(f),
-            };
-        }
-    }
-    patches.retain(|f| !resources.contains(f));
-    patches
-}
-
 /// Every workload object with a pod spec, skipping kustomize patches.
 pub fn workloads(p: &Project) -> Vec<Workload<'_>> {
-    let patches = patch_files(p);
+    let patches = p.patch_only();
     p.k8s
         .iter()
         .filter(|o| !patches.contains(&o.file))
@@ -101,7 +80,7 @@ pub fn workloads(p: &Project) -> Vec<Workload<'_>> {
 /// Containers as patch files (listed only as kustomize patches) write them, by workload kind,
 /// workload name and container name: an overlay often adds limits or a pinned image this way.
 pub fn patched_containers(p: &Project) -> HashMap<(&str, &str, &str), Vec<&YNode>> {
-    let patches = patch_files(p);
+    let patches = p.patch_only();
     let mut out: HashMap<(&str, &str, &str), Vec<&YNode>> = HashMap::new();
     for obj in p.k8s.iter().filter(|o| patches.contains(&o.file)) {
         let (Some(path), Some(name)) = (pod_path(obj), obj.name.as_deref()) else {
@@ -190,48 +169,11 @@ impl Namespace {
 /// Resolves the namespace objects are applied to.
 pub struct Namespaces<'a> {
     p: &'a Project,
-    /// The `namespace:` of the outermost kustomization applying each file.
-    kustomized: HashMap<FileId, &'a str>,
 }
 
 impl<'a> Namespaces<'a> {
     pub fn new(p: &'a Project) -> Self {
-        let ks = &p.kustomizations;
-        // Which kustomizations each one includes (through listed directories).
-        let nested = |k: usize| {
-            let mut seen = HashSet::from([k]);
-            let mut stack = vec![k];
-            while let Some(k) = stack.pop() {
-                for e in &ks[k].entries {
-                    if let Some(sub) = e.target.as_deref().and_then(|t| p.kustomization_in(t)) {
-                        if seen.insert(sub) {
-                            stack.push(sub);
-                        }
-                    }
-                }
-            }
-            seen
-        };
-        let namespaced: Vec<usize> = (0..ks.len())
-            .filter(|&k| ks[k].namespace.is_some())
-            .collect();
-        let inner: HashSet<usize> = namespaced
-            .iter()
-            .flat_map(|&k| nested(k).into_iter().filter(move |&n| n != k))
-            .collect();
-        let mut kustomized = HashMap::new();
-        // Outermost first, so that an inner kustomization never overrides the outer one.
-        for k in namespaced
-            .iter()
-            .filter(|k| !inner.contains(k))
-            .chain(namespaced.iter().filter(|k| inner.contains(k)))
-        {
-            let ns = ks[*k].namespace.as_deref().unwrap_or_default();
-            for f in reachable(p, *k) {
-                kustomized.entry(f).or_insert(ns);
-            }
-        }
-        Namespaces { p, kustomized }
+        Namespaces { p }
     }
 
     /// The namespace `obj` is applied to. What applies it wins over the manifest: Flux
@@ -251,7 +193,7 @@ impl<'a> Namespaces<'a> {
                 }
             }
         }
-        if let Some(ns) = self.kustomized.get(&obj.file) {
+        if let Some(ns) = p.kustomized_namespace(obj.file) {
             return applier(ns);
         }
         let fleet = |key: &str| {
