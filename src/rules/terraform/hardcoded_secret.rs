@@ -260,6 +260,10 @@ impl Check<'_> {
         let Some(value) = self.text.get(a.value_span.start..a.value_span.end) else {
             return;
         };
+        // Only strings and heredocs hold text; references and numbers need no search.
+        if !value.contains(['"', '<']) {
+            return;
+        }
         let Some((range, kind)) = token_shape(value) else {
             return;
         };
