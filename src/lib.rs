@@ -101,27 +101,31 @@ pub fn lint(root: &Path, threads: usize, options: &Options) -> Run {
             stats,
         };
     }
-    let graph = graph::Graph::build(&project);
-    stats.lap("graph", &mut clock);
-    let cx = rules::Context {
+    // The graph is built beside the rules that do not read it; the others run after.
+    let enabled: Vec<&dyn rules::Rule> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| options.enabled(r.meta().id))
+        .collect();
+    let (need, free): (Vec<_>, Vec<_>) = enabled.iter().partition(|r| r.needs_graph());
+    let cx = |graph| rules::Context {
         project: &project,
-        graph: &graph,
+        graph,
         config: &options.config,
     };
-    let checked: Vec<(Vec<Diagnostic>, std::time::Duration)> = rules::ALL
-        .par_iter()
-        .filter(|r| options.enabled(r.meta().id))
-        .map(|r| {
+    let ((graph, built_in), mut checked) = rayon::join(
+        || {
             let start = std::time::Instant::now();
-            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.check(&cx)))
-                .unwrap_or_else(|_| vec![internal_error(r.meta().id)]);
-            (found, start.elapsed())
-        })
-        .collect();
-    let enabled = rules::ALL.iter().filter(|r| options.enabled(r.meta().id));
+            let graph = (!need.is_empty()).then(|| graph::Graph::build(&project));
+            (graph, start.elapsed())
+        },
+        || check_rules(&free, &cx(None)),
+    );
+    checked.extend(check_rules(&need, &cx(graph.as_ref())));
+    stats.phases.push(("graph", built_in));
     let mut diagnostics = Vec::new();
-    for (rule, (found, took)) in enabled.zip(checked) {
-        stats.rules.push((rule.meta().id, took));
+    for (rule, found, took) in checked {
+        stats.rules.push((rule, took));
         diagnostics.extend(found);
     }
     diagnostics.extend(parse_diags.into_iter().filter(|d| options.enabled(d.rule)));
@@ -225,6 +229,22 @@ pub fn lint_paths(paths: &[PathBuf], threads: usize, options: &Options) -> Vec<R
         .collect()
 }
 
+/// Runs `rules` side by side: each one's findings and time, a panic turned into a finding.
+fn check_rules(
+    rules: &[&dyn rules::Rule],
+    cx: &rules::Context<'_>,
+) -> Vec<(&'static str, Vec<Diagnostic>, std::time::Duration)> {
+    rules
+        .par_iter()
+        .map(|r| {
+            let start = std::time::Instant::now();
+            let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.check(cx)))
+                .unwrap_or_else(|_| vec![internal_error(r.meta().id)]);
+            (r.meta().id, found, start.elapsed())
+        })
+        .collect()
+}
+
 fn internal_error(rule: &'static str) -> Diagnostic {
     Diagnostic::new(
         rule,
@@ -298,7 +318,18 @@ fn load_timed(
             _ => None,
         })
         .collect();
-    let (second, more) = parse::parse_all(&files.sources, &yaml_jobs, &files.unreadable);
+    // A template's own syntax is parsed beside the YAML it masks.
+    let mut templated: Vec<usize> = links.templated.iter().copied().collect();
+    templated.sort_unstable();
+    let ((second, more), template_uses) = rayon::join(
+        || parse::parse_all(&files.sources, &yaml_jobs, &files.unreadable),
+        || {
+            templated
+                .par_iter()
+                .map(|&id| (id, parse::hcl::template_uses(&files.sources[id].text)))
+                .collect::<HashMap<_, _>>()
+        },
+    );
     diags.extend(more);
     for (id, p) in second.into_iter().enumerate() {
         if yaml_jobs[id].is_some() {
@@ -323,7 +354,7 @@ fn load_timed(
         kinds,
         roles: Vec::new(),
         missing_files: links.missing,
-        template_uses: HashMap::new(),
+        template_uses,
         missing_sources: Vec::new(),
         terragrunt: Vec::new(),
         kustomizations: Vec::new(),

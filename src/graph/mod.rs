@@ -95,25 +95,19 @@ pub struct Graph {
     files: Vec<EntityId>,
     modules: Vec<EntityId>,
     dangling: Vec<Dangling>,
-    tf_cycles: Vec<dataflow::TfCycle>,
+}
+
+/// Dependency cycles in Terraform modules and between Terragrunt units, at Terraform's own
+/// granularity (see `dataflow`). They need none of the entity graph, so rules ask for them
+/// without waiting for it.
+pub fn terraform_cycles(project: &Project) -> Vec<dataflow::TfCycle> {
+    let mut cycles = dataflow::cycles(project);
+    cycles.extend(dataflow::terragrunt_cycles(project));
+    cycles
 }
 
 impl Graph {
     pub fn build(project: &Project) -> Graph {
-        // Terraform's own dependency cycles need none of the graph: worked out alongside it.
-        let (mut graph, cycles) = rayon::join(
-            || Self::build_graph(project),
-            || {
-                let mut cycles = dataflow::cycles(project);
-                cycles.extend(dataflow::terragrunt_cycles(project));
-                cycles
-            },
-        );
-        graph.tf_cycles = cycles;
-        graph
-    }
-
-    fn build_graph(project: &Project) -> Graph {
         let mut graph = Graph::default();
         // Growing a node array of a monorepo's size one doubling at a time cost more than
         // filling it; this is close to the final count.
@@ -298,11 +292,6 @@ impl Graph {
 
     pub fn file(&self, file: FileId) -> Option<EntityId> {
         self.files.get(file).copied()
-    }
-
-    /// Dependency cycles in Terraform modules, at Terraform's own granularity (see `dataflow`).
-    pub fn terraform_cycles(&self) -> &[dataflow::TfCycle] {
-        &self.tf_cycles
     }
 
     pub fn dangling(&self) -> &[Dangling] {

@@ -4,6 +4,7 @@ use super::kubernetes::K8sObject;
 use super::{join, Project};
 use crate::parse::yaml::YNode;
 use crate::source::{FileId, Span};
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// A reference to another object by kind, name and (optional) namespace.
@@ -356,33 +357,7 @@ fn applied(p: &Project, dir: &str, bundle_dirs: Option<&HashSet<&str>>) -> Vec<F
 
 /// For each file, who applies it.
 pub fn owners(p: &Project) -> Vec<Vec<Owner>> {
-    let mut out = vec![Vec::new(); p.files.len()];
-    for (i, f) in p
-        .flux
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.kind == FluxKind::Kustomization)
-    {
-        // Only paths in this repository (the bootstrap source) are known.
-        let here = f.source.as_ref().is_some_and(|s| s.kind == "GitRepository");
-        let Some(dir) = f
-            .path
-            .as_ref()
-            .filter(|_| here)
-            .and_then(|(path, _)| join("", path))
-        else {
-            continue;
-        };
-        for file in applied(p, &dir, None) {
-            out[file].push(Owner::Flux(i));
-        }
-    }
     let bundle_dirs: HashSet<&str> = p.bundles.iter().map(|b| b.dir.as_str()).collect();
-    for (i, b) in p.bundles.iter().enumerate() {
-        for file in applied(p, &b.dir, Some(&bundle_dirs)) {
-            out[file].push(Owner::Fleet(i));
-        }
-    }
     let listed: HashSet<&str> = p
         .kustomizations
         .iter()
@@ -390,14 +365,35 @@ pub fn owners(p: &Project) -> Vec<Vec<Owner>> {
         .filter(|e| e.is_dir)
         .filter_map(|e| e.target.as_deref())
         .collect();
-    for (i, _) in p
+    // Each owner's files are found on its own, side by side; the merge below sorts them.
+    let flux = p.flux.par_iter().enumerate().map(|(i, f)| {
+        // Only paths in this repository (the bootstrap source) are known.
+        let here = f.kind == FluxKind::Kustomization
+            && f.source.as_ref().is_some_and(|s| s.kind == "GitRepository");
+        let dir = f
+            .path
+            .as_ref()
+            .filter(|_| here)
+            .and_then(|(path, _)| join("", path));
+        let files = dir.map_or_else(Vec::new, |dir| applied(p, &dir, None));
+        (Owner::Flux(i), files)
+    });
+    let fleet = p
+        .bundles
+        .par_iter()
+        .enumerate()
+        .map(|(i, b)| (Owner::Fleet(i), applied(p, &b.dir, Some(&bundle_dirs))));
+    let kustomize = p
         .kustomizations
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, k)| !listed.contains(k.dir.as_str()))
-    {
-        for file in reachable(p, i) {
-            out[file].push(Owner::Kustomize(i));
+        .map(|(i, _)| (Owner::Kustomize(i), reachable(p, i)));
+    let found: Vec<(Owner, Vec<FileId>)> = flux.chain(fleet).chain(kustomize).collect();
+    let mut out = vec![Vec::new(); p.files.len()];
+    for (owner, files) in found {
+        for file in files {
+            out[file].push(owner);
         }
     }
     for o in &mut out {

@@ -103,7 +103,7 @@ pub struct Project {
     pub templates: Vec<TemplateLink>,
     pub missing_files: Vec<MissingFile>,
     /// For each `templatefile()` target: the template variables it reads (`None`: not a valid
-    /// template).
+    /// template). Found by the parse stage, which reads the template syntax.
     pub template_uses: HashMap<FileId, Option<Vec<(String, Span)>>>,
     pub missing_sources: Vec<MissingSource>,
     pub terragrunt: Vec<terragrunt::TgUnit>,
@@ -613,42 +613,32 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             }
         }
     }
-    for (id, chart) in values_files {
-        roles[id] = Role::HelmValues;
-        if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
-            let v = HelmValues::new(id, ValuesSource::File, chart, doc.root.clone(), doc.span);
-            values.push(HelmValues {
-                layered: layered.contains(&id),
-                ..v
-            });
-        }
+    let values_files: Vec<(FileId, Option<String>)> = values_files.into_iter().collect();
+    for (id, _) in &values_files {
+        roles[*id] = Role::HelmValues;
     }
+    // Each values file's tree is copied into its model: side by side, as that is the cost.
+    values.par_extend(values_files.into_par_iter().filter_map(|(id, chart)| {
+        let doc = project.yaml(id).and_then(|s| s.docs.first())?;
+        let v = HelmValues::new(id, ValuesSource::File, chart, doc.root.clone(), doc.span);
+        Some(HelmValues {
+            layered: layered.contains(&id),
+            ..v
+        })
+    }));
     values.sort_by_key(|v| (v.file, v.span.start));
     project.roles = roles;
     project.k8s = k8s;
-    for (i, o) in project.k8s.iter().enumerate() {
-        project
-            .k8s_by_kind
-            .entry(o.kind.clone())
-            .or_default()
-            .push(i);
-        if let Some(name) = &o.name {
-            project
-                .k8s_by_name
-                .entry((o.kind.clone(), name.clone()))
-                .or_default()
-                .push(i);
-        }
-    }
     project.cloud_init = cloud_init;
     project.values = values;
     // Models built on the ones above; those that read only the above are built side by side.
     let p = &*project;
-    let ((uses, missing), (units, kustomizations)) = rayon::join(
-        || rayon::join(|| template_uses(p), || missing_sources(p)),
+    let ((missing, (by_kind, by_name)), (units, kustomizations)) = rayon::join(
+        || rayon::join(|| missing_sources(p), || k8s_indexes(&p.k8s)),
         || rayon::join(|| terragrunt::units(p), || kustomize::kustomizations(p)),
     );
-    project.template_uses = uses;
+    project.k8s_by_kind = by_kind;
+    project.k8s_by_name = by_name;
     project.missing_sources = missing;
     project.terragrunt = units;
     project.kustomizations = kustomizations;
@@ -678,29 +668,22 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     project.owners = gitops::owners(project);
 }
 
-fn template_uses(project: &Project) -> HashMap<FileId, Option<Vec<(String, Span)>>> {
-    let mut targets: Vec<FileId> = project
-        .templates
-        .iter()
-        .filter(|link| {
-            project.tf(link.from).is_some_and(|tf| {
-                tf.blocks
-                    .iter()
-                    .flat_map(|b| &b.calls)
-                    .any(|c| c.span == link.call && c.func == "templatefile")
-            })
-        })
-        .map(|link| link.target)
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    targets
-        .into_par_iter()
-        .map(|id| {
-            let uses = crate::parse::hcl::template_uses(&project.files[id].text);
-            (id, uses)
-        })
-        .collect()
+type ByKind = HashMap<String, Vec<usize>>;
+type ByName = HashMap<(String, String), Vec<usize>>;
+
+/// Kubernetes objects by kind, and by kind and name.
+fn k8s_indexes(k8s: &[K8sObject]) -> (ByKind, ByName) {
+    let (mut by_kind, mut by_name) = (ByKind::new(), ByName::new());
+    for (i, o) in k8s.iter().enumerate() {
+        by_kind.entry(o.kind.clone()).or_default().push(i);
+        if let Some(name) = &o.name {
+            by_name
+                .entry((o.kind.clone(), name.clone()))
+                .or_default()
+                .push(i);
+        }
+    }
+    (by_kind, by_name)
 }
 
 /// Local module sources that resolve to no module infralint found: checked on disk, since the

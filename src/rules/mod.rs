@@ -31,15 +31,26 @@ pub struct RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic>;
+    /// Whether `check` reads [`Context::graph`]. The other rules run while the graph is built.
+    fn needs_graph(&self) -> bool {
+        false
+    }
 }
 
 pub struct Context<'a> {
     pub project: &'a Project,
-    pub graph: &'a Graph,
+    /// Present for the rules that say they need it.
+    pub graph: Option<&'a Graph>,
     pub config: &'a crate::config::Config,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    /// The reference graph. Only a rule whose `needs_graph` is true may ask for it.
+    pub fn graph(&self) -> &'a Graph {
+        self.graph
+            .expect("a rule read the graph without declaring needs_graph")
+    }
+
     /// A diagnostic of `rule` at its default severity.
     pub fn report(
         &self,

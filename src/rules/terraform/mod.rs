@@ -24,17 +24,16 @@ pub(crate) fn unreferenced_blocks<'a>(
     cx: &'a Context<'_>,
     wanted: fn(&Address) -> bool,
 ) -> impl Iterator<Item = (&'a Entity, &'a Address, FileId, usize)> + 'a {
-    cx.graph
-        .entities(EntityKind::TfBlock)
-        .filter_map(move |id| {
-            let e = cx.graph.entity(id);
-            let (Some(addr), Some(file), Some(m)) = (&e.addr, e.file, e.module) else {
-                return None;
-            };
-            let unused = wanted(addr)
-                && !crate::model::terraform::is_override(&cx.project.files[file].rel)
-                && cx.project.module_parsed(m)
-                && cx.graph.referrers(id).iter().all(|(from, _)| *from == id);
-            unused.then_some((e, addr, file, m))
-        })
+    let graph = cx.graph();
+    graph.entities(EntityKind::TfBlock).filter_map(move |id| {
+        let e = graph.entity(id);
+        let (Some(addr), Some(file), Some(m)) = (&e.addr, e.file, e.module) else {
+            return None;
+        };
+        let unused = wanted(addr)
+            && !crate::model::terraform::is_override(&cx.project.files[file].rel)
+            && cx.project.module_parsed(m)
+            && graph.referrers(id).iter().all(|(from, _)| *from == id);
+        unused.then_some((e, addr, file, m))
+    })
 }

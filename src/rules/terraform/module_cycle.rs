@@ -18,7 +18,7 @@ impl Rule for ModuleCycle {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for c in cx.graph.terraform_cycles() {
+        for c in &crate::graph::terraform_cycles(cx.project) {
             let Some(first) = c.refs.first() else {
                 continue;
             };

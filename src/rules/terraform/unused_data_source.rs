@@ -16,6 +16,10 @@ impl Rule for UnusedDataSource {
         &META
     }
 
+    fn needs_graph(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let data = |a: &Address| matches!(a, Address::Data(..));

@@ -16,6 +16,10 @@ impl Rule for UnusedDeclaration {
         &META
     }
 
+    fn needs_graph(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         let declared = |a: &Address| matches!(a, Address::Var(_) | Address::Local(_));
