@@ -122,8 +122,17 @@ impl YNode {
     /// The entry for `key` (the last one wins, as in Kubernetes), looking through `<<` merges.
     pub fn entry(&self, key: &str) -> Option<(&YNode, &YNode)> {
         let entries = self.entries();
-        if let Some((k, v)) = entries.iter().rev().find(|(k, _)| k.as_str() == Some(key)) {
-            return Some((k, v));
+        // One pass: most lookups miss, and most maps have no merge key to look through.
+        let mut merges = false;
+        for (k, v) in entries.iter().rev() {
+            match k.as_str() {
+                Some(s) if s == key => return Some((k, v)),
+                Some("<<") => merges = true,
+                _ => {}
+            }
+        }
+        if !merges {
+            return None;
         }
         entries
             .iter()

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::gitops::Owner;
 use crate::rules::{Context, Rule, RuleMeta};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 pub struct DuplicateObject;
 
@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
 type Identity<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 /// What applies a set of manifests together.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Scope {
     Owner(Owner),
     File(usize),
@@ -29,7 +29,8 @@ impl Rule for DuplicateObject {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
-        let mut scopes: BTreeMap<(Scope, Identity<'_>), Vec<usize>> = BTreeMap::new();
+        let mut scopes: HashMap<(Scope, Identity<'_>), Vec<usize>> =
+            HashMap::with_capacity(p.k8s.len() * 2);
         for (i, o) in p.k8s.iter().enumerate() {
             let (Some(name), false) = (o.name.as_deref(), o.kind == "List") else {
                 continue;
@@ -50,9 +51,11 @@ impl Rule for DuplicateObject {
         }
         let mut reported = BTreeSet::new();
         let mut out = Vec::new();
-        for ((scope, (_, kind, ns, name)), mut objs) in
-            scopes.into_iter().filter(|(_, v)| v.len() > 1)
-        {
+        // Hashed, then only the duplicates put in order: the scope order decides which scope's
+        // message an object defined twice in several scopes gets.
+        let mut twice: Vec<_> = scopes.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        twice.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for ((scope, (_, kind, ns, name)), mut objs) in twice {
             objs.sort_by_key(|&i| (p.files[p.k8s[i].file].rel.as_str(), p.k8s[i].span.start));
             let first = &p.k8s[objs[0]];
             let by = match scope {

@@ -18,6 +18,10 @@ impl Rule for UndefinedOutput {
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
         let mut out = Vec::new();
+        let mut by_dir = std::collections::HashMap::new();
+        for u in &p.terragrunt {
+            by_dir.entry(u.dir.as_str()).or_insert(u);
+        }
         for unit in &p.terragrunt {
             for read in &unit.reads {
                 let Some(edge) = unit
@@ -27,7 +31,7 @@ impl Rule for UndefinedOutput {
                 else {
                     continue;
                 };
-                let Some(target) = p.terragrunt.iter().find(|u| u.dir == edge.target) else {
+                let Some(&target) = by_dir.get(edge.target.as_str()) else {
                     continue;
                 };
                 // `generate` blocks and the unit's own `.tf` files can add outputs.
