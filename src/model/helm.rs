@@ -5,7 +5,6 @@ use super::kubernetes::K8sObject;
 use super::{join, Project};
 use crate::parse::yaml::{YNode, YValue};
 use crate::source::{FileId, SourceFile, Span};
-use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValuesSource {
@@ -109,15 +108,20 @@ pub(crate) fn values_file_chart(
     Some(chart)
 }
 
-pub(crate) fn fleet(
-    project: &Project,
-    id: FileId,
-    root: &YNode,
-    values: &mut Vec<HelmValues>,
-    values_files: &mut HashMap<FileId, Option<String>>,
-    layered: &mut HashSet<FileId>,
-) {
-    let Some(helm) = root.get("helm") else { return };
+/// A `fleet.yaml`'s Helm values, and the values files it names with their chart.
+pub(crate) struct FleetValues {
+    pub values: Option<HelmValues>,
+    pub files: Vec<(FileId, Option<String>)>,
+}
+
+pub(crate) fn fleet(project: &Project, id: FileId, root: &YNode) -> FleetValues {
+    let mut out = FleetValues {
+        values: None,
+        files: Vec::new(),
+    };
+    let Some(helm) = root.get("helm") else {
+        return out;
+    };
     let chart = helm
         .str_at(&["chart"])
         .or_else(|| helm.str_at(&["releaseName"]))
@@ -135,8 +139,7 @@ pub(crate) fn fleet(
             continue;
         };
         if let Some(doc) = project.yaml(target).and_then(|y| y.docs.first()) {
-            values_files.insert(target, chart.clone());
-            layered.insert(target);
+            out.files.push((target, chart.clone()));
             base.push((target, doc.root.clone()));
         }
     }
@@ -149,11 +152,12 @@ pub(crate) fn fleet(
             value: YValue::Map(Vec::new()),
         });
         let span = root.span;
-        values.push(HelmValues {
+        out.values = Some(HelmValues {
             base,
             ..HelmValues::new(id, ValuesSource::FleetValues, chart, root, span)
         });
     }
+    out
 }
 
 /// Values embedded in HelmChart/HelmChartConfig (`valuesContent`) and HelmRelease (`values`).

@@ -3,6 +3,7 @@
 use super::{join, Project};
 use crate::parse::yaml::YNode;
 use crate::source::{FileId, Span};
+use rayon::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
@@ -61,109 +62,109 @@ fn is_remote(raw: &str) -> bool {
 }
 
 pub fn kustomizations(p: &Project) -> Vec<Kustomization> {
-    let mut out = Vec::new();
-    for (file, src) in p.files.iter().enumerate() {
-        let name = src.rel.rsplit('/').next().unwrap_or("");
-        if !FILE_NAMES.contains(&name) {
-            continue;
-        }
-        let Some(root) = p.yaml(file).and_then(|y| y.docs.first()).map(|d| &d.root) else {
-            continue;
-        };
-        let dir = p.dir_of(file).to_string();
-        let mut raw: Vec<(EntryKind, &YNode)> = Vec::new();
-        let list = |key: &str| root.get(key).map(YNode::items).unwrap_or_default();
+    // Each on its own, side by side; collected in file order.
+    p.files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, src)| FILE_NAMES.contains(&src.rel.rsplit('/').next().unwrap_or("")))
+        .filter_map(|(file, _)| kustomization(p, file))
+        .collect()
+}
+
+fn kustomization(p: &Project, file: FileId) -> Option<Kustomization> {
+    let root = p.yaml(file).and_then(|y| y.docs.first()).map(|d| &d.root)?;
+    let dir = p.dir_of(file).to_string();
+    let mut raw: Vec<(EntryKind, &YNode)> = Vec::new();
+    let list = |key: &str| root.get(key).map(YNode::items).unwrap_or_default();
+    raw.extend(
+        list("resources")
+            .iter()
+            .chain(list("bases"))
+            .map(|n| (EntryKind::Resource, n)),
+    );
+    raw.extend(list("components").iter().map(|n| (EntryKind::Component, n)));
+    raw.extend(
+        list("patchesStrategicMerge")
+            .iter()
+            .map(|n| (EntryKind::Patch, n)),
+    );
+    for key in ["patches", "patchesJson6902"] {
         raw.extend(
-            list("resources")
+            list(key)
                 .iter()
-                .chain(list("bases"))
-                .map(|n| (EntryKind::Resource, n)),
-        );
-        raw.extend(list("components").iter().map(|n| (EntryKind::Component, n)));
-        raw.extend(
-            list("patchesStrategicMerge")
-                .iter()
+                .filter_map(|p| p.get("path"))
                 .map(|n| (EntryKind::Patch, n)),
         );
-        for key in ["patches", "patchesJson6902"] {
-            raw.extend(
-                list(key)
-                    .iter()
-                    .filter_map(|p| p.get("path"))
-                    .map(|n| (EntryKind::Patch, n)),
-            );
-        }
-        for key in ["configMapGenerator", "secretGenerator"] {
-            for g in list(key) {
-                for field in ["files", "envs"] {
-                    raw.extend(
-                        g.get(field)
-                            .map(YNode::items)
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|n| (EntryKind::Generator, n)),
-                    );
-                }
-                raw.extend(g.get("env").map(|n| (EntryKind::Generator, n)));
-            }
-        }
-        let entries = raw
-            .into_iter()
-            .filter_map(|(kind, node)| {
-                let text = node.as_str()?;
-                // An inline patch is YAML, not a path; a generator file may be `key=path`.
-                if text.contains('\n') {
-                    return None;
-                }
-                let path = if kind == EntryKind::Generator {
-                    text.rsplit_once('=').map_or(text, |(_, p)| p)
-                } else {
-                    text
-                };
-                let target = (!is_remote(path)).then(|| join(&dir, path)).flatten();
-                let (exists, is_dir) = match &target {
-                    Some(t) => p.exists(t),
-                    None => (true, false),
-                };
-                Some(Entry {
-                    kind,
-                    raw: text.to_string(),
-                    span: node.span,
-                    target,
-                    exists,
-                    is_dir,
-                })
-            })
-            .collect();
-        let plugins = [
-            "generators",
-            "transformers",
-            "helmCharts",
-            "helmChartInflationGenerator",
-            "validators",
-        ]
-        .iter()
-        .any(|k| root.get(k).is_some());
-        let mut generated = Vec::new();
-        for (key, kind) in [
-            ("configMapGenerator", "ConfigMap"),
-            ("secretGenerator", "Secret"),
-        ] {
-            generated.extend(
-                list(key)
-                    .iter()
-                    .filter_map(|g| Some((kind, g.str_at(&["name"])?.to_string()))),
-            );
-        }
-        let namespace = root.str_at(&["namespace"]).map(str::to_string);
-        out.push(Kustomization {
-            file,
-            dir,
-            entries,
-            plugins,
-            generated,
-            namespace,
-        });
     }
-    out
+    for key in ["configMapGenerator", "secretGenerator"] {
+        for g in list(key) {
+            for field in ["files", "envs"] {
+                raw.extend(
+                    g.get(field)
+                        .map(YNode::items)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|n| (EntryKind::Generator, n)),
+                );
+            }
+            raw.extend(g.get("env").map(|n| (EntryKind::Generator, n)));
+        }
+    }
+    let entries = raw
+        .into_iter()
+        .filter_map(|(kind, node)| {
+            let text = node.as_str()?;
+            // An inline patch is YAML, not a path; a generator file may be `key=path`.
+            if text.contains('\n') {
+                return None;
+            }
+            let path = if kind == EntryKind::Generator {
+                text.rsplit_once('=').map_or(text, |(_, p)| p)
+            } else {
+                text
+            };
+            let target = (!is_remote(path)).then(|| join(&dir, path)).flatten();
+            let (exists, is_dir) = match &target {
+                Some(t) => p.exists(t),
+                None => (true, false),
+            };
+            Some(Entry {
+                kind,
+                raw: text.to_string(),
+                span: node.span,
+                target,
+                exists,
+                is_dir,
+            })
+        })
+        .collect();
+    let plugins = [
+        "generators",
+        "transformers",
+        "helmCharts",
+        "helmChartInflationGenerator",
+        "validators",
+    ]
+    .iter()
+    .any(|k| root.get(k).is_some());
+    let mut generated = Vec::new();
+    for (key, kind) in [
+        ("configMapGenerator", "ConfigMap"),
+        ("secretGenerator", "Secret"),
+    ] {
+        generated.extend(
+            list(key)
+                .iter()
+                .filter_map(|g| Some((kind, g.str_at(&["name"])?.to_string()))),
+        );
+    }
+    let namespace = root.str_at(&["namespace"]).map(str::to_string);
+    Some(Kustomization {
+        file,
+        dir,
+        entries,
+        plugins,
+        generated,
+        namespace,
+    })
 }

@@ -127,8 +127,9 @@ pub struct Project {
     /// File ids in path order, and bundle indexes in directory order, for subtree queries.
     pub files_in_order: Vec<FileId>,
     pub bundles_in_order: Vec<usize>,
-    /// Derived on first use by the rules that need them: see [`Project::patch_only`] and
-    /// [`Project::kustomized_namespace`].
+    /// What several rules derive from the models: see [`Project::patch_only`],
+    /// [`Project::kustomized_namespace`] and [`Project::regions`]. Filled at the end of the model
+    /// stage; computed on first use where a project is built otherwise.
     pub derived: Derived,
 }
 
@@ -190,7 +191,14 @@ impl Project {
 
     /// The `namespace:` of the outermost kustomization that applies `file`, if one sets it.
     pub fn kustomized_namespace(&self, file: FileId) -> Option<&str> {
-        let map = self.derived.kustomized.get_or_init(|| {
+        self.kustomized()
+            .get(&file)
+            .and_then(|&k| self.kustomizations[k].namespace.as_deref())
+    }
+
+    /// File → the outermost kustomization with a `namespace:` that applies it.
+    fn kustomized(&self) -> &HashMap<FileId, usize> {
+        self.derived.kustomized.get_or_init(|| {
             let ks = &self.kustomizations;
             // Which kustomizations each one includes (through listed directories).
             let nested = |k: usize| {
@@ -228,9 +236,7 @@ impl Project {
                 }
             }
             out
-        });
-        map.get(&file)
-            .and_then(|&k| self.kustomizations[k].namespace.as_deref())
+        })
     }
 
     pub fn tf(&self, file: FileId) -> Option<&TfFile> {
@@ -475,8 +481,8 @@ pub fn is_cloud_config(text: &str) -> bool {
 enum Piece {
     Nothing,
     CloudInit(Vec<CloudInit>),
-    /// Fleet bundle options: modelled in file order, as they also name values files.
-    Fleet,
+    /// Fleet bundle options; merged in file order, as they also name values files.
+    Fleet(helm::FleetValues),
     ValuesFile(Option<String>),
     /// Kubernetes objects and the Helm values inside them, with the role they give the file.
     Objects(Option<Role>, Vec<K8sObject>, Vec<HelmValues>),
@@ -506,7 +512,13 @@ fn piece(project: &Project, id: FileId, user_data: &HashSet<FileId>) -> Piece {
         .iter()
         .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
     if (name == "fleet.yaml" || name == "fleet.yml") && !objects {
-        return Piece::Fleet;
+        return Piece::Fleet(match stream.docs.first() {
+            Some(doc) => fleet(project, id, &doc.root),
+            None => helm::FleetValues {
+                values: None,
+                files: Vec::new(),
+            },
+        });
     }
     if let Some(chart) = values_file_chart(project, id, name) {
         return Piece::ValuesFile(chart);
@@ -588,17 +600,12 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
                 cloud_init.extend(scripts);
                 roles[id] = Role::CloudInit;
             }
-            Piece::Fleet => {
-                if let Some(doc) = project.yaml(id).and_then(|s| s.docs.first()) {
-                    fleet(
-                        project,
-                        id,
-                        &doc.root,
-                        &mut values,
-                        &mut values_files,
-                        &mut layered,
-                    );
+            Piece::Fleet(found) => {
+                for (target, chart) in found.files {
+                    values_files.insert(target, chart);
+                    layered.insert(target);
                 }
+                values.extend(found.values);
                 roles[id] = Role::Fleet;
             }
             Piece::ValuesFile(chart) => {
@@ -655,9 +662,21 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
         .map(|(i, k)| (k.dir.clone(), i))
         .collect();
     let p = &*project;
-    let (flux, (git_repos, bundles)) = rayon::join(
-        || gitops::flux(p),
-        || rayon::join(|| gitops::git_repos(p), || gitops::bundles(p)),
+    let ((flux, (git_repos, bundles)), ()) = rayon::join(
+        || {
+            rayon::join(
+                || gitops::flux(p),
+                || rayon::join(|| gitops::git_repos(p), || gitops::bundles(p)),
+            )
+        },
+        // What several rules derive from the models above, done now rather than by the first
+        // rule to ask while the others wait for it.
+        || {
+            rayon::join(
+                || p.regions(),
+                || rayon::join(|| p.patch_only(), || p.kustomized()),
+            );
+        },
     );
     project.flux = flux;
     project.git_repos = git_repos;

@@ -5,6 +5,7 @@ use crate::model::cloudinit::{CloudInit, Script};
 use crate::model::shell::{self, Loop, LoopKind, Shell};
 use crate::model::Project;
 use crate::source::FileId;
+use rayon::prelude::*;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -328,16 +329,26 @@ pub struct Regions {
 
 impl Regions {
     pub fn new(cloud_init: &[CloudInit]) -> Self {
-        let mut out = Regions::default();
-        for (c, ci) in cloud_init.iter().enumerate() {
-            out.libs
-                .push(functions(ci.scripts.iter().map(|s| s.text.as_str())));
-            for (k, script) in ci.scripts.iter().enumerate() {
-                for region in regions(&script.text) {
-                    let a = Analysis::new(&script.text[region.clone()]);
-                    out.items.push((c, k, region, a));
+        // Each user-data analysed on its own, side by side; gathered in order.
+        let found: Vec<_> = cloud_init
+            .par_iter()
+            .enumerate()
+            .map(|(c, ci)| {
+                let lib = functions(ci.scripts.iter().map(|s| s.text.as_str()));
+                let mut items = Vec::new();
+                for (k, script) in ci.scripts.iter().enumerate() {
+                    for region in regions(&script.text) {
+                        let a = Analysis::new(&script.text[region.clone()]);
+                        items.push((c, k, region, a));
+                    }
                 }
-            }
+                (lib, items)
+            })
+            .collect();
+        let mut out = Regions::default();
+        for (lib, items) in found {
+            out.libs.push(lib);
+            out.items.extend(items);
         }
         out
     }
