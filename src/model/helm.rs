@@ -109,16 +109,14 @@ pub(crate) fn values_file_chart(
 }
 
 /// A `fleet.yaml`'s Helm values, and the values files it names with their chart.
+#[derive(Default)]
 pub(crate) struct FleetValues {
     pub values: Option<HelmValues>,
     pub files: Vec<(FileId, Option<String>)>,
 }
 
 pub(crate) fn fleet(project: &Project, id: FileId, root: &YNode) -> FleetValues {
-    let mut out = FleetValues {
-        values: None,
-        files: Vec::new(),
-    };
+    let mut out = FleetValues::default();
     let Some(helm) = root.get("helm") else {
         return out;
     };

@@ -512,13 +512,13 @@ fn piece(project: &Project, id: FileId, user_data: &HashSet<FileId>) -> Piece {
         .iter()
         .any(|d| d.root.get("apiVersion").is_some() && d.root.get("kind").is_some());
     if (name == "fleet.yaml" || name == "fleet.yml") && !objects {
-        return Piece::Fleet(match stream.docs.first() {
-            Some(doc) => fleet(project, id, &doc.root),
-            None => helm::FleetValues {
-                values: None,
-                files: Vec::new(),
-            },
-        });
+        return Piece::Fleet(
+            stream
+                .docs
+                .first()
+                .map(|doc| fleet(project, id, &doc.root))
+                .unwrap_or_default(),
+        );
     }
     if let Some(chart) = values_file_chart(project, id, name) {
         return Piece::ValuesFile(chart);

@@ -1,4 +1,4 @@
-use super::pod::{host_paths, workloads, Namespaces};
+use super::{host_paths, workloads, Namespaces};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 

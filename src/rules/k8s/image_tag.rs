@@ -1,4 +1,4 @@
-use super::pod::{containers, patched_containers, templated, workloads};
+use super::{containers, patched_containers, templated, workloads};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::gitops::{reachable, Owner};
 use crate::model::Project;

@@ -1,4 +1,4 @@
-use super::pod::templated;
+use super::templated;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;

@@ -1,4 +1,4 @@
-use super::pod::{containers, privileged, workloads, Namespaces};
+use super::{containers, privileged, workloads, Namespaces};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 

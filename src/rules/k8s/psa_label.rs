@@ -1,4 +1,4 @@
-use super::pod::{containers, host_paths, privileged, workloads, Namespaces};
+use super::{containers, host_paths, privileged, workloads, Namespaces};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::{FileId, Span};

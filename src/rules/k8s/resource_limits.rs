@@ -1,4 +1,4 @@
-use super::pod::{containers, patched_containers, workloads, Namespaces};
+use super::{containers, patched_containers, workloads, Namespaces};
 use crate::config::LimitedResource;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{Context, Rule, RuleMeta};

@@ -1,4 +1,4 @@
-use super::pod::{containers, workloads};
+use super::{containers, workloads};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::parse::yaml::YNode;
 use crate::rules::{Context, Rule, RuleMeta};
