@@ -1,19 +1,18 @@
 //! cloud-init's cloud-config schema (from Debian's package, `scripts/import-cloud-init-schema`),
-//! compiled once per process as cloud-init itself does: draft 4.
+//! read as cloud-init itself does: draft 4. Loaded once per process, compiled only if needed.
 
-use super::Documents;
+use super::Embedded;
 use jsonschema::paths::Location;
-use jsonschema::{Draft, Validator};
+use jsonschema::Draft;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 const DATA: &[u8] = include_bytes!("../../schemas/cloud-init/schema-cloud-config-v1.json.gz");
 const BASE: &str = "https://cloud-init.infralint.invalid/schema-cloud-config-v1.json";
 
 pub struct CloudSchema {
-    pub validator: Validator,
-    pub docs: Documents,
+    pub schema: Embedded,
     /// Every top-level key some module reads: the schema leaves the top level open, so an
     /// unknown key (a typo) is only caught against this list.
     pub known: BTreeSet<String>,
@@ -29,7 +28,6 @@ pub fn schema() -> Option<&'static CloudSchema> {
 
 fn load() -> Option<CloudSchema> {
     let schema = super::gunzip_json(DATA)?;
-    let validator = super::build(Draft::Draft4, BASE, &schema).ok()?;
     let mut known: BTreeSet<String> = properties(&schema).collect();
     let mut deprecating = BTreeSet::new();
     let mut memo = HashMap::new();
@@ -50,8 +48,7 @@ fn load() -> Option<CloudSchema> {
         }
     }
     Some(CloudSchema {
-        validator,
-        docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),
+        schema: Embedded::new(Draft::Draft4, BASE, schema),
         known,
         deprecating,
     })
@@ -113,8 +110,14 @@ pub struct Deprecated {
     pub message: String,
 }
 
-pub fn deprecations(
-    validator: &Validator,
+impl CloudSchema {
+    pub fn deprecations(&self, instance: &Value) -> Vec<Deprecated> {
+        deprecations(&self.schema, &self.deprecating, instance)
+    }
+}
+
+fn deprecations(
+    schema: &Embedded,
     deprecating: &BTreeSet<String>,
     instance: &Value,
 ) -> Vec<Deprecated> {
@@ -126,7 +129,13 @@ pub fn deprecations(
     let mut out = Vec::new();
     for (key, value) in map.iter().filter(|(k, _)| deprecating.contains(*k)) {
         let single = Value::Object([(key.clone(), value.clone())].into_iter().collect());
-        let evaluation = validator.evaluate(&single);
+        if !schema.may_deprecate(&single) {
+            continue;
+        }
+        let Some(compiled) = schema.compiled() else {
+            break;
+        };
+        let evaluation = compiled.validator.evaluate(&single);
         for entry in evaluation.iter_annotations() {
             let note = entry.annotations.value();
             if note.get("deprecated").and_then(Value::as_bool) != Some(true) {

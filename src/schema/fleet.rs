@@ -1,22 +1,16 @@
 //! Fleet's `fleet.yaml` bundle options: a schema of our own, written from Fleet's documentation
-//! and Go types (`schemas/fleet/`), compiled once per process.
+//! and Go types (`schemas/fleet/`), loaded once per process and compiled only if needed.
 
-use super::Documents;
-use jsonschema::{Draft, Validator};
+use super::Embedded;
+use jsonschema::Draft;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 const SCHEMA: &str = include_str!("../../schemas/fleet/fleet-yaml.json");
 const BASE: &str = "https://fleet.infralint.invalid/fleet-yaml.json";
 
-pub struct FleetSchema {
-    pub validator: Validator,
-    pub docs: Documents,
-}
-
-pub fn schema() -> Option<&'static FleetSchema> {
-    static LOADED: OnceLock<Option<FleetSchema>> = OnceLock::new();
+pub fn schema() -> Option<&'static Embedded> {
+    static LOADED: OnceLock<Option<Embedded>> = OnceLock::new();
     LOADED
         .get_or_init(|| {
             // Key names are ASCII: case-folding them the Unicode way (`K` as the Kelvin sign)
@@ -25,11 +19,7 @@ pub fn schema() -> Option<&'static FleetSchema> {
             if let Some(map) = schema.as_object_mut() {
                 map.remove("$id");
             }
-            let validator = super::build(Draft::Draft202012, BASE, &schema).ok()?;
-            Some(FleetSchema {
-                validator,
-                docs: HashMap::from([(BASE.to_string(), Arc::new(schema))]),
-            })
+            Some(Embedded::new(Draft::Draft202012, BASE, schema))
         })
         .as_ref()
 }

@@ -1,7 +1,8 @@
 //! Kubernetes built-in kinds: definitions embedded per version (from `scripts/import-k8s-schemas`),
 //! decompressed on first use, with the strict flavour derived at load time.
 
-use jsonschema::{Draft, Validator};
+use super::quick::{Draft, Quick};
+use jsonschema::Validator;
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -44,6 +45,8 @@ pub struct Builtins {
     host: String,
     strict: bool,
     defs: HashMap<String, Box<RawValue>>,
+    /// Each definition parsed (and closed when strict) on first use.
+    parsed: HashMap<String, OnceLock<Option<Value>>>,
 }
 
 impl Builtins {
@@ -52,6 +55,30 @@ impl Builtins {
         self.gvk
             .get(&format!("{api_version}/{kind}"))
             .map(String::as_str)
+    }
+
+    /// `definition` as JSON, closed when strict; None if it is missing or malformed.
+    fn parsed(&self, definition: &str) -> Option<&Value> {
+        self.parsed
+            .get(definition)?
+            .get_or_init(|| {
+                let mut def: Value = serde_json::from_str(self.defs.get(definition)?.get()).ok()?;
+                if self.strict {
+                    close_objects(&mut def, true);
+                }
+                Some(def)
+            })
+            .as_ref()
+    }
+
+    /// Whether `instance` is valid against `definition`, if `schema::quick` can tell.
+    pub fn quick_valid(&self, definition: &str, instance: &Value) -> Option<bool> {
+        let resolve = |r: &str| self.parsed(r.strip_prefix("#/$defs/")?);
+        let quick = Quick {
+            draft: Draft::Twenty,
+            resolve: &resolve,
+        };
+        quick.valid(self.parsed(definition)?, instance)
     }
 
     /// A validator for `definition`, with its base URI and the document it was compiled from
@@ -63,20 +90,16 @@ impl Builtins {
             if defs.contains_key(&name) {
                 continue;
             }
-            let raw = self
-                .defs
-                .get(&name)
-                .ok_or_else(|| format!("definition `{name}` is missing"))?;
-            let mut def: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+            let def = self
+                .parsed(&name)
+                .ok_or_else(|| format!("definition `{name}` is missing or malformed"))?
+                .clone();
             refs(&def, &mut todo);
-            if self.strict {
-                close_objects(&mut def, true);
-            }
             defs.insert(name, def);
         }
         let base = format!("https://{}/api/{definition}.json", self.host);
         let document = json!({ "$ref": format!("#/$defs/{definition}"), "$defs": defs });
-        let validator = super::build(Draft::Draft202012, &base, &document)?;
+        let validator = super::build(jsonschema::Draft::Draft202012, &base, &document)?;
         Ok((validator, base, document))
     }
 }
@@ -131,6 +154,11 @@ fn load(i: usize, strict: bool) -> Option<Builtins> {
             if strict { "-strict" } else { "" }
         ),
         strict,
+        parsed: document
+            .defs
+            .keys()
+            .map(|k| (k.clone(), OnceLock::new()))
+            .collect(),
         defs: document.defs,
     })
 }

@@ -8,6 +8,7 @@ pub mod deprecations;
 pub mod fleet;
 pub mod json;
 pub mod k8s;
+pub mod quick;
 pub mod resolve;
 
 use crate::parse::yaml::{Style, YNode};
@@ -16,7 +17,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, Validator};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One schema violation, ready to report.
 #[derive(Debug)]
@@ -30,7 +31,82 @@ pub struct Violation {
 /// Schema documents by base URI, to name the fields an object allows in "did you mean".
 pub type Documents = HashMap<String, Arc<Value>>;
 
-/// A gzip-compressed JSON document embedded in the binary.
+/// A validator and the documents its errors point into.
+pub struct Compiled {
+    pub validator: Validator,
+    pub docs: Documents,
+}
+
+impl Compiled {
+    pub fn violations(&self, root: &YNode, instance: &json::Instance) -> Vec<Violation> {
+        violations(&self.validator, &self.docs, root, instance)
+    }
+}
+
+/// A schema of one document embedded in the binary (cloud-init's, Fleet's). Instances are
+/// checked by `quick` first; the validator is compiled only when one needs it (an error to
+/// report, or a keyword `quick` leaves to it), which a clean repository never does.
+pub struct Embedded {
+    pub schema: Arc<Value>,
+    draft: jsonschema::Draft,
+    base: &'static str,
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+impl Embedded {
+    pub fn new(draft: jsonschema::Draft, base: &'static str, schema: Value) -> Self {
+        Embedded {
+            schema: Arc::new(schema),
+            draft,
+            base,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Whether `instance` is valid, if `quick` can tell.
+    pub fn quick_valid(&self, instance: &Value) -> Option<bool> {
+        self.with_quick(|q| q.valid(&self.schema, instance))
+    }
+
+    /// Whether evaluating `instance` could meet a subschema marked deprecated.
+    pub fn may_deprecate(&self, instance: &Value) -> bool {
+        self.with_quick(|q| q.may_deprecate(&self.schema, instance))
+    }
+
+    fn with_quick<'s, T>(&'s self, f: impl FnOnce(&quick::Quick<'_, 's>) -> T) -> T {
+        let schema: &'s Value = &self.schema;
+        let resolve = move |r: &str| r.strip_prefix('#').and_then(|p| schema.pointer(p));
+        let draft = match self.draft {
+            jsonschema::Draft::Draft4 => quick::Draft::Four,
+            _ => quick::Draft::Twenty,
+        };
+        f(&quick::Quick {
+            draft,
+            resolve: &resolve,
+        })
+    }
+
+    pub fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| {
+                Some(Compiled {
+                    validator: build(self.draft, self.base, &self.schema).ok()?,
+                    docs: HashMap::from([(self.base.to_string(), self.schema.clone())]),
+                })
+            })
+            .as_ref()
+    }
+
+    pub fn violations(&self, root: &YNode, instance: &json::Instance) -> Vec<Violation> {
+        if self.quick_valid(&instance.value) == Some(true) {
+            return Vec::new();
+        }
+        self.compiled()
+            .map(|c| c.violations(root, instance))
+            .unwrap_or_default()
+    }
+}
+
 /// Compiles `schema` offline, with `pattern` run by the `regex` crate, whose matching time is
 /// linear: a repository's CRD cannot make a check run away. Patterns only a backtracking engine
 /// can run (ECMAScript lookaround) fall back to one with a small step limit.

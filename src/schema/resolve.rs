@@ -2,10 +2,11 @@
 //! CustomResourceDefinitions in the linted repository, then catalog directories
 //! (`<group>/<kind>_<version>.json`, the kubeconform / CRDs-catalog layout). Never the network.
 
-use super::k8s;
-use super::Documents;
+use super::json::Instance;
+use super::{k8s, Compiled, Violation};
+use crate::parse::yaml::YNode;
 use crate::source::{FileId, Span};
-use jsonschema::{Draft, Validator};
+use jsonschema::Draft;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -20,9 +21,46 @@ pub enum Origin {
 }
 
 pub struct Schema {
-    pub validator: Validator,
-    pub docs: Documents,
     pub origin: Origin,
+    check: Check,
+}
+
+enum Check {
+    Compiled(Compiled),
+    /// A built-in kind: checked by `quick`, compiled for the first object it cannot vouch for.
+    Builtin {
+        builtins: &'static k8s::Builtins,
+        definition: &'static str,
+        compiled: OnceLock<Result<Compiled, String>>,
+    },
+}
+
+impl Schema {
+    /// The violations of `root`, or why the schema cannot be used.
+    pub fn violations(&self, root: &YNode, instance: &Instance) -> Result<Vec<Violation>, String> {
+        let (builtins, definition, compiled) = match &self.check {
+            Check::Compiled(c) => return Ok(c.violations(root, instance)),
+            Check::Builtin {
+                builtins,
+                definition,
+                compiled,
+            } => (builtins, definition, compiled),
+        };
+        if builtins.quick_valid(definition, &instance.value) == Some(true) {
+            return Ok(Vec::new());
+        }
+        compiled
+            .get_or_init(|| {
+                let (validator, base, document) = builtins.compile(definition)?;
+                Ok(Compiled {
+                    validator,
+                    docs: HashMap::from([(base, Arc::new(document))]),
+                })
+            })
+            .as_ref()
+            .map(|c| c.violations(root, instance))
+            .map_err(Clone::clone)
+    }
 }
 
 pub enum Lookup {
@@ -74,16 +112,15 @@ impl Resolver {
 
     fn find(&self, api_version: &str, kind: &str) -> Lookup {
         if let Some(b) = k8s::builtins(self.version, self.strict) {
-            if let Some(def) = b.definition(api_version, kind) {
-                let origin = Origin::Builtin(self.version);
-                return match b.compile(def) {
-                    Ok((validator, base, document)) => Lookup::Found(Schema {
-                        validator,
-                        docs: HashMap::from([(base, Arc::new(document))]),
-                        origin,
-                    }),
-                    Err(e) => Lookup::Broken(origin, e),
-                };
+            if let Some(definition) = b.definition(api_version, kind) {
+                return Lookup::Found(Schema {
+                    origin: Origin::Builtin(self.version),
+                    check: Check::Builtin {
+                        builtins: b,
+                        definition,
+                        compiled: OnceLock::new(),
+                    },
+                });
             }
         }
         let (group, version) = match api_version.rsplit_once('/') {
@@ -144,9 +181,11 @@ impl Resolver {
         }
         match super::build(Draft::Draft202012, &base, &schema) {
             Ok(validator) => Lookup::Found(Schema {
-                validator,
-                docs: HashMap::from([(base, Arc::new(schema))]),
                 origin,
+                check: Check::Compiled(Compiled {
+                    validator,
+                    docs: HashMap::from([(base, Arc::new(schema))]),
+                }),
             }),
             Err(e) => Lookup::Broken(origin, e.to_string()),
         }

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{is_cloud_config, Role};
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
-use crate::schema::{cloudinit, json, violations};
+use crate::schema::{cloudinit, json};
 
 pub struct Schema;
 
@@ -40,7 +40,7 @@ impl Rule for Schema {
             // Template interpolations and directives are unknown until Terraform renders them.
             const MARKERS: &[&str] = &["${", "%{"];
             let instance = json::instance(root, &src.text, MARKERS);
-            for v in violations(&schema.validator, &schema.docs, root, &instance) {
+            for v in schema.schema.violations(root, &instance) {
                 let text = src.text.get(v.span.start..v.span.end).unwrap_or_default();
                 let message = match octal_permissions(&v.path, text) {
                     Some(true) => continue,
@@ -68,9 +68,7 @@ impl Rule for Schema {
                         .help(format!("{WHY}: a misspelt key is silently ignored, so the packages, users or files it meant never appear. Use the key's documented name")),
                 );
             }
-            for d in
-                cloudinit::deprecations(&schema.validator, &schema.deprecating, &instance.value)
-            {
+            for d in schema.deprecations(&instance.value) {
                 if json::under_unknown(d.location.as_str(), &instance.unknown) {
                     continue;
                 }

@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Role;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::schema::{fleet, json, violations};
+use crate::schema::{fleet, json};
 
 pub struct Schema;
 
@@ -35,7 +35,7 @@ impl Rule for Schema {
             }
             // Fleet templates values with `${ .ClusterValues… }` per target cluster.
             let instance = json::instance(&doc.root, &src.text, &["${"]);
-            for v in violations(&schema.validator, &schema.docs, &doc.root, &instance) {
+            for v in schema.violations(&doc.root, &instance) {
                 let unknown = v.message.starts_with("unknown field");
                 out.push(
                     cx.report(&META, id, v.span, v.message)

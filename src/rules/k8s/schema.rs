@@ -4,7 +4,7 @@ use crate::model::kustomize::EntryKind;
 use crate::model::{Project, Role};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::schema::resolve::{Lookup, Origin, Resolver};
-use crate::schema::{crd, json, violations};
+use crate::schema::{crd, json};
 use crate::source::Span;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -157,7 +157,18 @@ fn check_object<'a>(
     if let Some(map) = instance.value.as_object_mut() {
         map.remove("sops");
     }
-    let found = violations(&schema.validator, &schema.docs, root, &instance);
+    let found = match schema.violations(root, &instance) {
+        Ok(found) => found,
+        Err(why) => {
+            return (
+                Vec::new(),
+                Some(Missing {
+                    object: o,
+                    broken: Some(why),
+                }),
+            )
+        }
+    };
     let from = match &schema.origin {
         Origin::Builtin(v) => format!("the Kubernetes {v} schema"),
         Origin::Crd(f, _) => format!("the CustomResourceDefinition in {}", p.files[*f].rel),

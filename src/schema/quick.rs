@@ -1,0 +1,444 @@
+//! A quick check of an instance against an embedded schema, straight from the schema's JSON.
+//!
+//! Compiling a validator costs more than validating a small repository's objects (a
+//! `Deployment`'s 120 definitions take milliseconds), and nearly every object is valid. This
+//! interpreter walks only the parts of the schema the instance reaches. It answers yes or no
+//! only where its reading of a keyword is the compiled validator's, and "unsure" for anything
+//! else (an unknown keyword, a numeric edge, an asserted `format`): the caller then compiles
+//! the validator, which alone produces the messages. So reports never depend on this module.
+
+use regex::Regex;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex};
+
+/// Which draft the schema is read as, as the compiled validator is told.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Draft {
+    Four,
+    Twenty,
+}
+
+/// Annotations and containers: keywords no draft asserts on. `x-…` extensions too.
+const INERT: &[&str] = &[
+    "$comment",
+    "$defs",
+    "$schema",
+    "default",
+    "definitions",
+    "deprecated",
+    "description",
+    "examples",
+    "hidden",
+    "label",
+    "readOnly",
+    "title",
+    "writeOnly",
+];
+
+/// Deep enough for any schema the binary embeds; deeper means unsure, not a stack overflow.
+const MAX_DEPTH: usize = 128;
+
+pub struct Quick<'r, 'a> {
+    pub draft: Draft,
+    /// The schema a `$ref` names (`#/$defs/Name`), if it can be resolved.
+    pub resolve: &'r (dyn Fn(&str) -> Option<&'a Value> + Sync),
+}
+
+impl<'a> Quick<'_, 'a> {
+    /// Some(true) if `instance` is valid against `schema`, Some(false) if it is not, None if
+    /// this module cannot tell.
+    pub fn valid(&self, schema: &'a Value, instance: &Value) -> Option<bool> {
+        self.check(schema, instance, 0)
+    }
+
+    fn check(&self, schema: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let m = match schema {
+            Value::Bool(b) => return Some(*b),
+            Value::Object(m) => m,
+            _ => return None,
+        };
+        let mut verdict = Some(true);
+        if let Some(r) = m.get("$ref") {
+            let target = (self.resolve)(r.as_str()?)?;
+            let found = self.check(target, v, depth + 1);
+            // Drafts 4 to 7 ignore every keyword beside `$ref`.
+            if self.draft == Draft::Four {
+                return found;
+            }
+            verdict = and(verdict, found);
+        }
+        for (key, x) in m {
+            let found = match key.as_str() {
+                "$ref" => continue,
+                "type" => types(x, v),
+                "enum" => one_of_values(x, v),
+                "required" => required(x, v),
+                "properties" => self.properties(x, v, depth),
+                "patternProperties" => self.pattern_properties(x, v, depth),
+                "additionalProperties" => self.additional_properties(m, x, v, depth),
+                "minProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l >= n),
+                "maxProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l <= n),
+                "items" => self.items(m, x, v, depth),
+                "additionalItems" => match m.get("items") {
+                    Some(Value::Object(_)) => Some(true),
+                    _ => None,
+                },
+                "prefixItems" if self.draft == Draft::Four => Some(true),
+                "minItems" => count(x, v.as_array().map(Vec::len), |n, l| l >= n),
+                "maxItems" => count(x, v.as_array().map(Vec::len), |n, l| l <= n),
+                "uniqueItems" => unique(x, v),
+                "minLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l >= n),
+                "maxLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l <= n),
+                "pattern" => match (v.as_str(), x.as_str()) {
+                    (Some(s), Some(p)) => matches(p, s),
+                    (None, Some(_)) => Some(true),
+                    _ => None,
+                },
+                "minimum" if !has_exclusive(m) => bound(x, v, |n, l| l >= n),
+                "maximum" if !has_exclusive(m) => bound(x, v, |n, l| l <= n),
+                "allOf" => self.all(x, v, depth),
+                "anyOf" => self.any(x, v, depth),
+                "oneOf" => self.one(x, v, depth),
+                "not" => self.check(x, v, depth + 1).map(|b| !b),
+                // 2020-12 reads `format` as an annotation; draft 4 asserts it.
+                "format" if self.draft == Draft::Twenty || !v.is_string() => Some(true),
+                k if INERT.contains(&k) || k.starts_with("x-") => Some(true),
+                _ => None,
+            };
+            verdict = and(verdict, found);
+            if verdict == Some(false) {
+                return verdict;
+            }
+        }
+        verdict
+    }
+
+    fn properties(&self, props: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        let Some(obj) = v.as_object() else {
+            return Some(true);
+        };
+        let props = props.as_object()?;
+        let mut verdict = Some(true);
+        for (name, value) in obj {
+            if let Some(sub) = props.get(name) {
+                verdict = and(verdict, self.check(sub, value, depth + 1));
+                if verdict == Some(false) {
+                    break;
+                }
+            }
+        }
+        verdict
+    }
+
+    fn pattern_properties(&self, pats: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        let Some(obj) = v.as_object() else {
+            return Some(true);
+        };
+        let pats = pats.as_object()?;
+        let mut verdict = Some(true);
+        for (pattern, sub) in pats {
+            let re = regex(pattern)?;
+            for (name, value) in obj {
+                if re.is_match(name) {
+                    verdict = and(verdict, self.check(sub, value, depth + 1));
+                    if verdict == Some(false) {
+                        return verdict;
+                    }
+                }
+            }
+        }
+        verdict
+    }
+
+    fn additional_properties(
+        &self,
+        m: &'a serde_json::Map<String, Value>,
+        extra: &'a Value,
+        v: &Value,
+        depth: usize,
+    ) -> Option<bool> {
+        let Some(obj) = v.as_object() else {
+            return Some(true);
+        };
+        let props = match m.get("properties") {
+            None => None,
+            Some(Value::Object(p)) => Some(p),
+            Some(_) => return None,
+        };
+        let pats = match m.get("patternProperties") {
+            None => Vec::new(),
+            Some(Value::Object(p)) => p.keys().map(|k| regex(k)).collect::<Option<Vec<_>>>()?,
+            Some(_) => return None,
+        };
+        let mut verdict = Some(true);
+        for (name, value) in obj {
+            if props.is_some_and(|p| p.contains_key(name)) || pats.iter().any(|r| r.is_match(name))
+            {
+                continue;
+            }
+            verdict = and(verdict, self.check(extra, value, depth + 1));
+            if verdict == Some(false) {
+                break;
+            }
+        }
+        verdict
+    }
+
+    fn items(
+        &self,
+        m: &serde_json::Map<String, Value>,
+        items: &'a Value,
+        v: &Value,
+        depth: usize,
+    ) -> Option<bool> {
+        let Some(list) = v.as_array() else {
+            return Some(true);
+        };
+        // Tuple forms (an `items` array, 2020-12's `prefixItems`) are left to the validator.
+        if !(items.is_object() || items.is_boolean())
+            || (self.draft == Draft::Twenty && m.contains_key("prefixItems"))
+        {
+            return None;
+        }
+        let mut verdict = Some(true);
+        for item in list {
+            verdict = and(verdict, self.check(items, item, depth + 1));
+            if verdict == Some(false) {
+                break;
+            }
+        }
+        verdict
+    }
+
+    fn all(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        let mut verdict = Some(true);
+        for sub in subs.as_array()? {
+            verdict = and(verdict, self.check(sub, v, depth + 1));
+            if verdict == Some(false) {
+                break;
+            }
+        }
+        verdict
+    }
+
+    fn any(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        let mut unsure = false;
+        for sub in subs.as_array()? {
+            match self.check(sub, v, depth + 1) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => unsure = true,
+            }
+        }
+        (!unsure).then_some(false)
+    }
+
+    fn one(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+        let (mut valid, mut unsure) = (0, false);
+        for sub in subs.as_array()? {
+            match self.check(sub, v, depth + 1) {
+                Some(true) => valid += 1,
+                Some(false) => {}
+                None => unsure = true,
+            }
+            if valid > 1 {
+                return Some(false);
+            }
+        }
+        (!unsure).then_some(valid == 1)
+    }
+
+    /// Whether evaluating `instance` could visit a subschema marked `deprecated`: every branch
+    /// of `oneOf`/`anyOf`/`allOf` counts, valid or not, so "no" is certain and "yes" may not be.
+    pub fn may_deprecate(&self, schema: &'a Value, v: &Value) -> bool {
+        self.deprecates(schema, v, 0)
+    }
+
+    fn deprecates(&self, schema: &'a Value, v: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        let Some(m) = schema.as_object() else {
+            return !schema.is_boolean();
+        };
+        if m.get("deprecated") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        if let Some(r) = m.get("$ref") {
+            let Some(target) = r.as_str().and_then(|r| (self.resolve)(r)) else {
+                return true;
+            };
+            if self.deprecates(target, v, depth + 1) {
+                return true;
+            }
+            if self.draft == Draft::Four {
+                return false;
+            }
+        }
+        let sub = |x: &'a Value, v: &Value| self.deprecates(x, v, depth + 1);
+        for (key, x) in m {
+            let found = match key.as_str() {
+                "allOf" | "anyOf" | "oneOf" => x
+                    .as_array()
+                    .is_none_or(|subs| subs.iter().any(|s| sub(s, v))),
+                "not" => sub(x, v),
+                "items" | "additionalItems" | "prefixItems" => match (x, v.as_array()) {
+                    (_, None) => false,
+                    (Value::Array(subs), Some(list)) => {
+                        subs.iter().any(|s| list.iter().any(|i| sub(s, i)))
+                    }
+                    (s, Some(list)) => list.iter().any(|i| sub(s, i)),
+                },
+                "properties" | "patternProperties" | "additionalProperties" => {
+                    let Some(obj) = v.as_object() else { continue };
+                    // Over-approximate: any value may meet any of these subschemas.
+                    let subs: Vec<&'a Value> = match x {
+                        Value::Object(p) if key != "additionalProperties" => p.values().collect(),
+                        other => vec![other],
+                    };
+                    subs.iter().any(|s| obj.values().any(|value| sub(s, value)))
+                }
+                _ => false,
+            };
+            if found {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// `a and b` where either may be unknown: false wins over unknown.
+fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+fn types(t: &Value, v: &Value) -> Option<bool> {
+    match t {
+        Value::String(name) => one_type(name, v),
+        Value::Array(names) => {
+            let mut unsure = false;
+            for name in names {
+                match one_type(name.as_str()?, v) {
+                    Some(true) => return Some(true),
+                    Some(false) => {}
+                    None => unsure = true,
+                }
+            }
+            (!unsure).then_some(false)
+        }
+        _ => None,
+    }
+}
+
+fn one_type(name: &str, v: &Value) -> Option<bool> {
+    Some(match name {
+        "null" => v.is_null(),
+        "boolean" => v.is_boolean(),
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "number" => v.is_number(),
+        "integer" => match v {
+            Value::Number(n) if n.is_i64() || n.is_u64() => true,
+            // Whether 1.0 is an integer differs by draft.
+            Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => return None,
+            _ => false,
+        },
+        _ => return None,
+    })
+}
+
+/// `enum`: the validator compares numbers by value, so a number not found as written is unsure.
+fn one_of_values(options: &Value, v: &Value) -> Option<bool> {
+    let options = options.as_array()?;
+    if options.contains(v) {
+        return Some(true);
+    }
+    let numeric = |x: &Value| match x {
+        Value::Number(_) => true,
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        _ => false,
+    };
+    (!numeric(v)).then_some(false)
+}
+
+fn required(names: &Value, v: &Value) -> Option<bool> {
+    let Some(obj) = v.as_object() else {
+        return Some(true);
+    };
+    for name in names.as_array()? {
+        if !obj.contains_key(name.as_str()?) {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+fn count(limit: &Value, len: Option<usize>, ok: fn(u64, u64) -> bool) -> Option<bool> {
+    let Some(len) = len else { return Some(true) };
+    Some(ok(limit.as_u64()?, len as u64))
+}
+
+fn unique(flag: &Value, v: &Value) -> Option<bool> {
+    let (Some(true), Some(list)) = (flag.as_bool(), v.as_array()) else {
+        return flag.is_boolean().then_some(true);
+    };
+    // Numbers compare by value there; strings alone compare as written.
+    let mut seen = HashSet::new();
+    for item in list {
+        if !seen.insert(item.as_str()?) {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+fn has_exclusive(m: &serde_json::Map<String, Value>) -> bool {
+    m.contains_key("exclusiveMinimum") || m.contains_key("exclusiveMaximum")
+}
+
+/// Numeric bounds, where both sides are exact in an f64.
+fn bound(limit: &Value, v: &Value, ok: fn(f64, f64) -> bool) -> Option<bool> {
+    let Value::Number(n) = v else {
+        return Some(true);
+    };
+    let exact = |x: &serde_json::Number| {
+        let f = x.as_f64()?;
+        (f.abs() < 9_007_199_254_740_992.0).then_some(f)
+    };
+    let limit = match limit {
+        Value::Number(l) => exact(l)?,
+        _ => return None,
+    };
+    Some(ok(limit, exact(n)?))
+}
+
+fn matches(pattern: &str, text: &str) -> Option<bool> {
+    Some(regex(pattern)?.is_match(text))
+}
+
+/// Patterns translated from ECMAScript as the validator translates them, compiled once.
+fn regex(pattern: &str) -> Option<Regex> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Mutex::default);
+    if let Some(found) = CACHE.lock().ok()?.get(pattern) {
+        return found.clone();
+    }
+    let compiled = jsonschema_regex::to_rust_regex(pattern)
+        .ok()
+        .and_then(|t| Regex::new(&t).ok());
+    CACHE
+        .lock()
+        .ok()?
+        .insert(pattern.to_string(), compiled.clone());
+    compiled
+}
