@@ -10,7 +10,7 @@
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Which draft the schema is read as, as the compiled validator is told.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -427,18 +427,99 @@ fn matches(pattern: &str, text: &str) -> Option<bool> {
     Some(regex(pattern)?.is_match(text))
 }
 
+/// A `pattern` as the validator reads it.
+enum Pattern {
+    /// `^(?i-u:a|b|c)$` and `^(a|b)$`: a list of plain words, compared without building an
+    /// automaton (Fleet's key lists are long, and a regex for each cost a millisecond).
+    Words {
+        words: Vec<String>,
+        fold: bool,
+    },
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Pattern::Words { words, fold: true } => {
+                words.iter().any(|w| w.eq_ignore_ascii_case(text))
+            }
+            Pattern::Words { words, fold: false } => words.iter().any(|w| w == text),
+            Pattern::Regex(re) => re.is_match(text),
+        }
+    }
+
+    fn words(pattern: &str) -> Option<Pattern> {
+        let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
+        let (fold, list) = if let Some(inner) = body.strip_prefix("(?i-u:") {
+            (true, inner.strip_suffix(')')?)
+        } else if let Some(inner) = body.strip_prefix("(?:").or_else(|| body.strip_prefix('(')) {
+            (false, inner.strip_suffix(')')?)
+        } else {
+            (false, body)
+        };
+        let words: Vec<String> = list.split('|').map(str::to_string).collect();
+        let plain =
+            |w: &String| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        words
+            .iter()
+            .all(plain)
+            .then_some(Pattern::Words { words, fold })
+    }
+}
+
 /// Patterns translated from ECMAScript as the validator translates them, compiled once.
-fn regex(pattern: &str) -> Option<Regex> {
-    static CACHE: LazyLock<Mutex<HashMap<String, Option<Regex>>>> = LazyLock::new(Mutex::default);
+fn regex(pattern: &str) -> Option<Arc<Pattern>> {
+    static CACHE: LazyLock<Mutex<HashMap<String, Option<Arc<Pattern>>>>> =
+        LazyLock::new(Mutex::default);
     if let Some(found) = CACHE.lock().ok()?.get(pattern) {
         return found.clone();
     }
-    let compiled = jsonschema_regex::to_rust_regex(pattern)
-        .ok()
-        .and_then(|t| Regex::new(&t).ok());
+    let compiled = Pattern::words(pattern)
+        .or_else(|| {
+            let translated = jsonschema_regex::to_rust_regex(pattern).ok()?;
+            Some(Pattern::Regex(Regex::new(&translated).ok()?))
+        })
+        .map(Arc::new);
     CACHE
         .lock()
         .ok()?
         .insert(pattern.to_string(), compiled.clone());
     compiled
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pattern;
+
+    #[test]
+    fn word_lists_match_as_their_regex_does() {
+        let patterns = [
+            "^(?i-u:name|labels|helm)$",
+            "^(a|b_c|d1)$",
+            "^(?:x|y)$",
+            "^plain$",
+        ];
+        let texts = [
+            "name", "NAME", "Labels", "helm ", "a", "A", "b_c", "d1", "x", "y", "yy", "plain", "",
+            "\u{212a}",
+        ];
+        for p in patterns {
+            let words = Pattern::words(p).expect("a word list");
+            let re = regex::Regex::new(p).unwrap();
+            for t in texts {
+                assert_eq!(words.is_match(t), re.is_match(t), "{p} on {t:?}");
+            }
+        }
+        for p in [
+            "^(a|b)_(c)$",
+            "^a.b$",
+            "^(a)|(b)$",
+            "(a|b)",
+            "^(?i:a)$",
+            "^(|a)$",
+        ] {
+            assert!(Pattern::words(p).is_none(), "{p}");
+        }
+    }
 }
