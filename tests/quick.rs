@@ -164,20 +164,15 @@ fn builtin_kinds_agree_with_the_validator() {
             };
             let (validator, _, _) = builtins.compile(def).unwrap();
             let what = format!("{} {kind}", path.display());
-            agree(
-                &what,
-                builtins.quick_valid(def, &doc),
-                validator.is_valid(&doc),
-                &doc,
-                &mut originals,
-            );
-            for v in variants(&doc) {
+            // The first variant is the document as written.
+            for (i, v) in variants(&doc).iter().enumerate() {
+                let count = if i == 0 { &mut originals } else { &mut tally };
                 agree(
                     &what,
-                    builtins.quick_valid(def, &v),
-                    validator.is_valid(&v),
-                    &v,
-                    &mut tally,
+                    builtins.quick_valid(def, v),
+                    validator.is_valid(v),
+                    v,
+                    count,
                 );
             }
         }

@@ -66,55 +66,63 @@ impl<'a> Quick<'_, 'a> {
             let target = (self.resolve)(r.as_str()?)?;
             let found = self.check(target, v, depth + 1);
             // Drafts 4 to 7 ignore every keyword beside `$ref`.
-            if self.draft == Draft::Four {
+            if self.draft == Draft::Four || found == Some(false) {
                 return found;
             }
-            verdict = and(verdict, found);
+            verdict = found;
         }
-        for (key, x) in m {
-            let found = match key.as_str() {
-                "$ref" => continue,
-                "type" => types(x, v),
-                "enum" => one_of_values(x, v),
-                "required" => required(x, v),
-                "properties" => self.properties(x, v, depth),
-                "patternProperties" => self.pattern_properties(x, v, depth),
-                "additionalProperties" => self.additional_properties(m, x, v, depth),
-                "minProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l >= n),
-                "maxProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l <= n),
-                "items" => self.items(m, x, v, depth),
-                "additionalItems" => match m.get("items") {
-                    Some(Value::Object(_)) => Some(true),
-                    _ => None,
-                },
-                "prefixItems" if self.draft == Draft::Four => Some(true),
-                "minItems" => count(x, v.as_array().map(Vec::len), |n, l| l >= n),
-                "maxItems" => count(x, v.as_array().map(Vec::len), |n, l| l <= n),
-                "uniqueItems" => unique(x, v),
-                "minLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l >= n),
-                "maxLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l <= n),
-                "pattern" => match (v.as_str(), x.as_str()) {
-                    (Some(s), Some(p)) => matches(p, s),
-                    (None, Some(_)) => Some(true),
-                    _ => None,
-                },
-                "minimum" if !has_exclusive(m) => bound(x, v, |n, l| l >= n),
-                "maximum" if !has_exclusive(m) => bound(x, v, |n, l| l <= n),
-                "allOf" => self.all(x, v, depth),
-                "anyOf" => self.any(x, v, depth),
-                "oneOf" => self.one(x, v, depth),
-                "not" => self.check(x, v, depth + 1).map(|b| !b),
-                // 2020-12 reads `format` as an annotation; draft 4 asserts it.
-                "format" if self.draft == Draft::Twenty || !v.is_string() => Some(true),
-                k if INERT.contains(&k) || k.starts_with("x-") => Some(true),
+        let rest = m
+            .iter()
+            .filter(|(key, _)| *key != "$ref")
+            .map(|(key, x)| self.keyword(m, key, x, v, depth));
+        and(verdict, every(rest))
+    }
+
+    /// One keyword of the schema object `m`.
+    fn keyword(
+        &self,
+        m: &'a serde_json::Map<String, Value>,
+        key: &str,
+        x: &'a Value,
+        v: &Value,
+        depth: usize,
+    ) -> Option<bool> {
+        match key {
+            "type" => types(x, v),
+            "enum" => one_of_values(x, v),
+            "required" => required(x, v),
+            "properties" => self.properties(x, v, depth),
+            "patternProperties" => self.pattern_properties(x, v, depth),
+            "additionalProperties" => self.additional_properties(m, x, v, depth),
+            "minProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l >= n),
+            "maxProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l <= n),
+            "items" => self.items(m, x, v, depth),
+            "additionalItems" => match m.get("items") {
+                Some(Value::Object(_)) => Some(true),
                 _ => None,
-            };
-            verdict = and(verdict, found);
-            if verdict == Some(false) {
-                return verdict;
-            }
+            },
+            "prefixItems" if self.draft == Draft::Four => Some(true),
+            "minItems" => count(x, v.as_array().map(Vec::len), |n, l| l >= n),
+            "maxItems" => count(x, v.as_array().map(Vec::len), |n, l| l <= n),
+            "uniqueItems" => unique(x, v),
+            "minLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l >= n),
+            "maxLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l <= n),
+            "pattern" => match (v.as_str(), x.as_str()) {
+                (Some(s), Some(p)) => matches(p, s),
+                (None, Some(_)) => Some(true),
+                _ => None,
+            },
+            "minimum" if !has_exclusive(m) => bound(x, v, |n, l| l >= n),
+            "maximum" if !has_exclusive(m) => bound(x, v, |n, l| l <= n),
+            "allOf" => self.all(x, v, depth),
+            "anyOf" => self.any(x, v, depth),
+            "oneOf" => self.one(x, v, depth),
+            "not" => self.check(x, v, depth + 1).map(|b| !b),
+            // 2020-12 reads `format` as an annotation; draft 4 asserts it.
+            "format" if self.draft == Draft::Twenty || !v.is_string() => Some(true),
+            k if INERT.contains(&k) || k.starts_with("x-") => Some(true),
+            _ => None,
         }
-        verdict
     }
 
     fn properties(&self, props: &'a Value, v: &Value, depth: usize) -> Option<bool> {
@@ -122,33 +130,26 @@ impl<'a> Quick<'_, 'a> {
             return Some(true);
         };
         let props = props.as_object()?;
-        let mut verdict = Some(true);
-        for (name, value) in obj {
-            if let Some(sub) = props.get(name) {
-                verdict = and(verdict, self.check(sub, value, depth + 1));
-                if verdict == Some(false) {
-                    break;
-                }
-            }
-        }
-        verdict
+        every(obj.iter().filter_map(|(name, value)| {
+            let sub = props.get(name)?;
+            Some(self.check(sub, value, depth + 1))
+        }))
     }
 
     fn pattern_properties(&self, pats: &'a Value, v: &Value, depth: usize) -> Option<bool> {
         let Some(obj) = v.as_object() else {
             return Some(true);
         };
-        let pats = pats.as_object()?;
         let mut verdict = Some(true);
-        for (pattern, sub) in pats {
+        for (pattern, sub) in pats.as_object()? {
             let re = regex(pattern)?;
-            for (name, value) in obj {
-                if re.is_match(name) {
-                    verdict = and(verdict, self.check(sub, value, depth + 1));
-                    if verdict == Some(false) {
-                        return verdict;
-                    }
-                }
+            let matching = obj.iter().filter(|(name, _)| re.is_match(name));
+            verdict = and(
+                verdict,
+                every(matching.map(|(_, value)| self.check(sub, value, depth + 1))),
+            );
+            if verdict == Some(false) {
+                break;
             }
         }
         verdict
@@ -174,18 +175,14 @@ impl<'a> Quick<'_, 'a> {
             Some(Value::Object(p)) => p.keys().map(|k| regex(k)).collect::<Option<Vec<_>>>()?,
             Some(_) => return None,
         };
-        let mut verdict = Some(true);
-        for (name, value) in obj {
-            if props.is_some_and(|p| p.contains_key(name)) || pats.iter().any(|r| r.is_match(name))
-            {
-                continue;
-            }
-            verdict = and(verdict, self.check(extra, value, depth + 1));
-            if verdict == Some(false) {
-                break;
-            }
-        }
-        verdict
+        let declared = |name: &String| {
+            props.is_some_and(|p| p.contains_key(name)) || pats.iter().any(|r| r.is_match(name))
+        };
+        every(
+            obj.iter()
+                .filter(|(name, _)| !declared(name))
+                .map(|(_, value)| self.check(extra, value, depth + 1)),
+        )
     }
 
     fn items(
@@ -204,25 +201,15 @@ impl<'a> Quick<'_, 'a> {
         {
             return None;
         }
-        let mut verdict = Some(true);
-        for item in list {
-            verdict = and(verdict, self.check(items, item, depth + 1));
-            if verdict == Some(false) {
-                break;
-            }
-        }
-        verdict
+        every(list.iter().map(|item| self.check(items, item, depth + 1)))
     }
 
     fn all(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
-        let mut verdict = Some(true);
-        for sub in subs.as_array()? {
-            verdict = and(verdict, self.check(sub, v, depth + 1));
-            if verdict == Some(false) {
-                break;
-            }
-        }
-        verdict
+        every(
+            subs.as_array()?
+                .iter()
+                .map(|sub| self.check(sub, v, depth + 1)),
+        )
     }
 
     fn any(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
@@ -310,6 +297,18 @@ impl<'a> Quick<'_, 'a> {
         }
         false
     }
+}
+
+/// `and` over verdicts computed one at a time, stopping at the first definite no.
+fn every(verdicts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    let mut verdict = Some(true);
+    for found in verdicts {
+        verdict = and(verdict, found);
+        if verdict == Some(false) {
+            break;
+        }
+    }
+    verdict
 }
 
 /// `a and b` where either may be unknown: false wins over unknown.
