@@ -1,12 +1,13 @@
 //! Kubernetes built-in kinds: definitions embedded per version (from `scripts/import-k8s-schemas`),
 //! decompressed on first use, with the strict flavour derived at load time.
 
-use super::quick::{Draft, Quick};
-use jsonschema::Validator;
+use super::quick::Quick;
+use super::Compiled;
+
 use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Supported versions, oldest first; the last is the default.
 pub const VERSIONS: [&str; 3] = ["1.35", "1.36", "1.37"];
@@ -74,15 +75,15 @@ impl Builtins {
     pub fn quick_valid(&self, definition: &str, instance: &Value) -> Option<bool> {
         let resolve = |r: &str| self.parsed(r.strip_prefix("#/$defs/")?);
         let quick = Quick {
-            draft: Draft::Twenty,
+            draft: jsonschema::Draft::Draft202012,
             resolve: &resolve,
         };
         quick.valid(self.parsed(definition)?, instance)
     }
 
-    /// A validator for `definition`, with its base URI and the document it was compiled from
-    /// (`definition` and every definition it refers to, closed when strict).
-    pub fn compile(&self, definition: &str) -> Result<(Validator, String, Value), String> {
+    /// A validator for `definition`, with the document it was compiled from (`definition` and
+    /// every definition it refers to, closed when strict) under its base URI.
+    pub fn compile(&self, definition: &str) -> Result<Compiled, String> {
         let mut defs = Map::new();
         let mut todo = vec![definition.to_string()];
         while let Some(name) = todo.pop() {
@@ -99,7 +100,10 @@ impl Builtins {
         let base = format!("https://{}/api/{definition}.json", self.host);
         let document = json!({ "$ref": format!("#/$defs/{definition}"), "$defs": defs });
         let validator = super::build(jsonschema::Draft::Draft202012, &base, &document)?;
-        Ok((validator, base, document))
+        Ok(Compiled {
+            validator,
+            docs: HashMap::from([(base, Arc::new(document))]),
+        })
     }
 }
 

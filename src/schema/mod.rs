@@ -82,12 +82,8 @@ impl Embedded {
             Some(name) if !name.contains(['/', '~', '%']) => defs?.get(name),
             _ => schema.pointer(r.strip_prefix('#')?),
         };
-        let draft = match self.draft {
-            jsonschema::Draft::Draft4 => quick::Draft::Four,
-            _ => quick::Draft::Twenty,
-        };
         f(&quick::Quick {
-            draft,
+            draft: self.draft,
             resolve: &resolve,
         })
     }

@@ -7,17 +7,11 @@
 //! else (an unknown keyword, a numeric edge, an asserted `format`): the caller then compiles
 //! the validator, which alone produces the messages. So reports never depend on this module.
 
+use jsonschema::Draft;
 use regex::Regex;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
-
-/// Which draft the schema is read as, as the compiled validator is told.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Draft {
-    Four,
-    Twenty,
-}
 
 /// Annotations and containers: keywords no draft asserts on. `x-…` extensions too.
 const INERT: &[&str] = &[
@@ -40,6 +34,7 @@ const INERT: &[&str] = &[
 const MAX_DEPTH: usize = 128;
 
 pub struct Quick<'r, 'a> {
+    /// Draft 4 or 2020-12, as the compiled validator is told: the two embedded drafts.
     pub draft: Draft,
     /// The schema a `$ref` names (`#/$defs/Name`), if it can be resolved.
     pub resolve: &'r (dyn Fn(&str) -> Option<&'a Value> + Sync),
@@ -66,7 +61,7 @@ impl<'a> Quick<'_, 'a> {
             let target = (self.resolve)(r.as_str()?)?;
             let found = self.check(target, v, depth + 1);
             // Drafts 4 to 7 ignore every keyword beside `$ref`.
-            if self.draft == Draft::Four || found == Some(false) {
+            if self.draft == Draft::Draft4 || found == Some(false) {
                 return found;
             }
             verdict = found;
@@ -101,7 +96,7 @@ impl<'a> Quick<'_, 'a> {
                 Some(Value::Object(_)) => Some(true),
                 _ => None,
             },
-            "prefixItems" if self.draft == Draft::Four => Some(true),
+            "prefixItems" if self.draft == Draft::Draft4 => Some(true),
             "minItems" => count(x, v.as_array().map(Vec::len), |n, l| l >= n),
             "maxItems" => count(x, v.as_array().map(Vec::len), |n, l| l <= n),
             "uniqueItems" => unique(x, v),
@@ -119,7 +114,7 @@ impl<'a> Quick<'_, 'a> {
             "oneOf" => self.one(x, v, depth),
             "not" => self.check(x, v, depth + 1).map(|b| !b),
             // 2020-12 reads `format` as an annotation; draft 4 asserts it.
-            "format" if self.draft == Draft::Twenty || !v.is_string() => Some(true),
+            "format" if self.draft != Draft::Draft4 || !v.is_string() => Some(true),
             k if INERT.contains(&k) || k.starts_with("x-") => Some(true),
             _ => None,
         }
@@ -197,7 +192,7 @@ impl<'a> Quick<'_, 'a> {
         };
         // Tuple forms (an `items` array, 2020-12's `prefixItems`) are left to the validator.
         if !(items.is_object() || items.is_boolean())
-            || (self.draft == Draft::Twenty && m.contains_key("prefixItems"))
+            || (self.draft != Draft::Draft4 && m.contains_key("prefixItems"))
         {
             return None;
         }
@@ -262,7 +257,7 @@ impl<'a> Quick<'_, 'a> {
             if self.deprecates(target, v, depth + 1) {
                 return true;
             }
-            if self.draft == Draft::Four {
+            if self.draft == Draft::Draft4 {
                 return false;
             }
         }

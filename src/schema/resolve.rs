@@ -50,13 +50,7 @@ impl Schema {
             return Ok(Vec::new());
         }
         compiled
-            .get_or_init(|| {
-                let (validator, base, document) = builtins.compile(definition)?;
-                Ok(Compiled {
-                    validator,
-                    docs: HashMap::from([(base, Arc::new(document))]),
-                })
-            })
+            .get_or_init(|| builtins.compile(definition))
             .as_ref()
             .map(|c| c.violations(root, instance))
             .map_err(Clone::clone)
