@@ -80,7 +80,7 @@ pub fn shell(text: &str) {
 fn scripts<'a>(scripts: impl IntoIterator<Item = &'a Script>, source: &str) {
     for script in scripts {
         let text = &script.text;
-        for r in retry::regions(text) {
+        for (r, _) in retry::regions(text) {
             let _ = shell::scan(&text[r]);
         }
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));

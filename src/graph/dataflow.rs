@@ -63,9 +63,18 @@ const META: &[&str] = &[
     "version",
 ];
 
+/// Where a dependency shows in the source. Its note is written only for the few edges a cycle
+/// reports, from the nodes at its ends, unless the edge came with one.
+#[derive(Clone, Debug)]
+struct Hop {
+    file: FileId,
+    span: Span,
+    note: Option<String>,
+}
+
 #[derive(Default)]
 struct Flow {
-    g: DiGraph<Node, Option<Step>>,
+    g: DiGraph<Node, Option<Hop>>,
     idx: HashMap<Node, NodeIndex>,
     /// Module calls whose source infralint could not read.
     opaque: HashSet<String>,
@@ -81,9 +90,33 @@ impl Flow {
         i
     }
 
-    fn edge(&mut self, a: Node, b: Node, step: Option<Step>) {
+    fn edge(&mut self, a: Node, b: Node, hop: Option<Hop>) {
         let (a, b) = (self.node(a), self.node(b));
-        self.g.add_edge(a, b, step);
+        self.g.add_edge(a, b, hop);
+    }
+
+    /// The step an edge stands for, with its note.
+    fn step(&self, e: petgraph::graph::EdgeReference<'_, Option<Hop>>) -> Option<Step> {
+        let hop = e.weight().as_ref()?;
+        let note = hop.note.clone().unwrap_or_else(|| {
+            match (&self.g[e.source()], &self.g[e.target()]) {
+                (Node::Output(c, out), Node::Input(_, i)) => {
+                    format!("inside module.{c}, output `{out}` depends on input `{i}`")
+                }
+                (from, to) => {
+                    let read = match to {
+                        Node::Output(c, o) if o != "*" => format!("module.{c}.{o}"),
+                        to => to.owner(),
+                    };
+                    format!("`{}` reads `{read}` here", from.owner())
+                }
+            }
+        });
+        Some(Step {
+            file: hop.file,
+            span: hop.span,
+            note,
+        })
     }
 }
 
@@ -94,6 +127,11 @@ struct Builder<'a> {
     p: &'a Project,
     summaries: HashMap<usize, Option<Summary>>,
     visiting: HashSet<usize>,
+    /// Flows built for a summary, kept for the module's own turn.
+    flows: HashMap<usize, Flow>,
+    /// How many summaries were refused because their module was being summarised (a module
+    /// calling itself): a flow built meanwhile lacks them and is not kept.
+    refused: usize,
 }
 
 pub fn cycles(p: &Project) -> Vec<TfCycle> {
@@ -101,13 +139,18 @@ pub fn cycles(p: &Project) -> Vec<TfCycle> {
         p,
         summaries: HashMap::new(),
         visiting: HashSet::new(),
+        flows: HashMap::new(),
+        refused: 0,
     };
     let mut out = Vec::new();
     for m in 0..p.modules.len() {
         if !p.module_parsed(m) {
             continue;
         }
-        let flow = b.flow(m);
+        let flow = match b.flows.remove(&m) {
+            Some(flow) => flow,
+            None => b.flow(m),
+        };
         out.extend(module_cycles(p, m, &flow));
     }
     out
@@ -116,7 +159,7 @@ pub fn cycles(p: &Project) -> Vec<TfCycle> {
 impl Builder<'_> {
     fn flow(&mut self, m: usize) -> Flow {
         let entities = self.p.entities(m);
-        let known: HashSet<&Address> = entities.iter().map(|e| &e.addr).collect();
+        let known: HashSet<&Address> = entities.iter().map(|e| e.addr).collect();
         let mut calls: HashMap<String, (Option<usize>, Vec<String>)> = HashMap::new();
         for e in &entities {
             if let Address::Module(c) = &e.addr {
@@ -144,7 +187,7 @@ impl Builder<'_> {
                 for r in e
                     .refs
                     .iter()
-                    .filter(|r| !(matches!(e.addr, Address::Var(_)) && r.addr == e.addr))
+                    .filter(|r| !(matches!(e.addr, Address::Var(_)) && r.addr == *e.addr))
                 {
                     self.link(&mut f, &from, r, e.file, &known, &calls);
                 }
@@ -191,18 +234,13 @@ impl Builder<'_> {
             a if known.contains(a) => Node::Entity(a.clone()),
             _ => return,
         };
-        let read = match (&r.addr, &r.output) {
-            (Address::Module(c), Some(o)) => format!("module.{c}.{o}"),
-            (a, _) => a.to_string(),
-        };
-        let note = format!("`{}` reads `{read}` here", from.owner());
         f.edge(
             from.clone(),
             to,
-            Some(Step {
+            Some(Hop {
                 file,
                 span: r.span,
-                note,
+                note: None,
             }),
         );
     }
@@ -231,14 +269,13 @@ impl Builder<'_> {
         let mut inputs: Vec<&String> = inputs.iter().filter(|i| args.contains(i)).collect();
         inputs.sort();
         for i in inputs {
-            let note = format!("inside module.{c}, output `{out}` depends on input `{i}`");
             f.edge(
                 node.clone(),
                 Node::Input(c.to_string(), i.clone()),
-                Some(Step {
+                Some(Hop {
                     file: *file,
                     span: *span,
-                    note,
+                    note: None,
                 }),
             );
         }
@@ -249,8 +286,10 @@ impl Builder<'_> {
             return s.clone();
         }
         if !self.visiting.insert(m) {
+            self.refused += 1;
             return None;
         }
+        let refused = self.refused;
         let flow = self.flow(m);
         let mut summary = Summary::new();
         for e in self.p.entities(m) {
@@ -276,6 +315,9 @@ impl Builder<'_> {
             summary.insert(name.clone(), (e.file, e.header, inputs));
         }
         self.visiting.remove(&m);
+        if self.refused == refused {
+            self.flows.insert(m, flow);
+        }
         self.summaries.insert(m, Some(summary.clone()));
         Some(summary)
     }
@@ -299,13 +341,25 @@ fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
     // The same at the level of whole blocks.
     let mut owners: DiGraph<String, ()> = DiGraph::new();
     let mut at: HashMap<String, NodeIndex> = HashMap::new();
-    let mut id = |g: &mut DiGraph<String, ()>, s: String| {
-        *at.entry(s.clone()).or_insert_with(|| g.add_node(s))
-    };
+    // Each node's owner named once, not once for each edge at it.
+    let owner_of: Vec<NodeIndex> = f
+        .g
+        .node_weights()
+        .map(|n| {
+            let name = n.owner();
+            match at.get(&name) {
+                Some(&i) => i,
+                None => {
+                    let i = owners.add_node(name.clone());
+                    at.insert(name, i);
+                    i
+                }
+            }
+        })
+        .collect();
     for e in f.g.edge_references() {
-        let (a, b) = (f.g[e.source()].owner(), f.g[e.target()].owner());
+        let (a, b) = (owner_of[e.source().index()], owner_of[e.target().index()]);
         if a != b {
-            let (a, b) = (id(&mut owners, a), id(&mut owners, b));
             owners.update_edge(a, b, ());
         }
     }
@@ -343,7 +397,7 @@ fn path_back(f: &Flow, members: &HashSet<NodeIndex>) -> Option<Vec<(NodeIndex, O
             if !members.contains(&t) || prev.contains_key(&t) {
                 continue;
             }
-            prev.insert(t, (n, e.weight().clone()));
+            prev.insert(t, (n, f.step(e)));
             if t == start {
                 let mut path = Vec::new();
                 let mut cur = start;
@@ -369,13 +423,15 @@ fn owner_cycle(f: &Flow, names: &HashSet<&String>) -> Option<Vec<(String, Option
     let mut hops: HashMap<(String, String), Step> = HashMap::new();
     for e in f.g.edge_references() {
         let (a, b) = (f.g[e.source()].owner(), f.g[e.target()].owner());
-        let Some(step) = e.weight() else { continue };
+        let Some(at) = e.weight() else { continue };
         if a == b || !names.contains(&a) || !names.contains(&b) {
             continue;
         }
-        let hop = hops.entry((a, b)).or_insert_with(|| step.clone());
-        if (step.file, step.span) < (hop.file, hop.span) {
-            *hop = step.clone();
+        let better = hops
+            .get(&(a.clone(), b.clone()))
+            .is_none_or(|hop| (at.file, at.span) < (hop.file, hop.span));
+        if let (true, Some(step)) = (better, f.step(e)) {
+            hops.insert((a, b), step);
         }
     }
     let mut sorted: Vec<&String> = names.iter().copied().collect();
@@ -453,9 +509,9 @@ fn describe(p: &Project, m: usize, path: &[(String, Option<Step>)], real: bool) 
 
 /// Cycles between Terragrunt units through `dependency` and `dependencies` blocks.
 pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
-    let mut g: DiGraph<String, Step> = DiGraph::new();
+    let mut g: DiGraph<String, Hop> = DiGraph::new();
     let mut at: HashMap<String, NodeIndex> = HashMap::new();
-    let mut node = |g: &mut DiGraph<String, Step>, dir: &str| {
+    let mut node = |g: &mut DiGraph<String, Hop>, dir: &str| {
         *at.entry(dir.to_string())
             .or_insert_with(|| g.add_node(dir.to_string()))
     };
@@ -469,10 +525,10 @@ pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
             g.add_edge(
                 from,
                 to,
-                Step {
+                Hop {
                     file: unit.file,
                     span: e.span,
-                    note: format!("`{}` depends on `{}` ({via})", unit.dir, e.target),
+                    note: Some(format!("`{}` depends on `{}` ({via})", unit.dir, e.target)),
                 },
             );
         }

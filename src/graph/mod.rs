@@ -147,15 +147,15 @@ impl Graph {
                     module: Some(m),
                     addr: Some(e.addr.clone()),
                 });
-                by_addr.entry(e.addr).or_insert(node);
+                by_addr.entry(e.addr.clone()).or_insert(node);
             }
             graph.by_addr.push(by_addr);
         }
         for m in 0..project.modules.len() {
             for e in project.entities(m) {
-                let from = graph.by_addr[m][&e.addr];
+                let from = graph.by_addr[m][e.addr];
                 // A variable's `validation` reads the variable itself; that is no dependency.
-                let own = matches!(e.addr, Address::Var(_)).then_some(&e.addr);
+                let own = matches!(e.addr, Address::Var(_)).then_some(e.addr);
                 for r in e.refs.iter().filter(|r| Some(&r.addr) != own) {
                     match graph.by_addr[m].get(&r.addr) {
                         Some(&to) => {

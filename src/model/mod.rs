@@ -138,6 +138,18 @@ pub struct Derived {
     patch_only: OnceLock<HashSet<FileId>>,
     kustomized: OnceLock<HashMap<FileId, usize>>,
     regions: OnceLock<retry::Regions>,
+    entities: OnceLock<Vec<Vec<Declared>>>,
+}
+
+/// An entity of a module, by where it is declared.
+#[derive(Debug)]
+struct Declared {
+    addr: terraform::Address,
+    file: FileId,
+    /// Index into the file's blocks.
+    block: usize,
+    /// For a local, the index of its attribute in the `locals` block.
+    attr: Option<usize>,
 }
 
 /// The items of `sorted` (ordered by `key`) at `dir` or below it; everything for the root.
@@ -271,34 +283,57 @@ impl Project {
     /// Everything a module declares: blocks, and each local separately.
     /// Override files come last, so the base declaration of an address comes first.
     pub fn entities(&self, module: usize) -> Vec<TfEntity<'_>> {
+        self.entities_init()[module]
+            .iter()
+            .map(|d| {
+                let block = &self.tf(d.file).expect("declared from a parsed file").blocks[d.block];
+                let (header, refs) = match d.attr {
+                    Some(a) => (block.attrs[a].key_span, block.attrs[a].refs.as_slice()),
+                    None => (block.header, block.refs.as_slice()),
+                };
+                TfEntity {
+                    addr: &d.addr,
+                    file: d.file,
+                    header,
+                    refs,
+                    block,
+                }
+            })
+            .collect()
+    }
+
+    fn entities_init(&self) -> &[Vec<Declared>] {
+        self.derived.entities.get_or_init(|| {
+            (0..self.modules.len())
+                .into_par_iter()
+                .map(|m| self.declared(m))
+                .collect()
+        })
+    }
+
+    /// What [`Project::entities`] lists for `module`, worked out once.
+    fn declared(&self, module: usize) -> Vec<Declared> {
         let mut out = Vec::new();
         let mut seen = std::collections::HashSet::new();
         let mut files = self.modules[module].files.clone();
         files.sort_by_key(|&f| terraform::is_override(&self.files[f].rel));
         for file in files {
-            for block in self
-                .tf(file)
-                .map(|f| f.blocks.as_slice())
-                .unwrap_or_default()
-            {
-                if block.kind == BlockKind::Locals {
-                    for attr in &block.attrs {
-                        out.push(TfEntity {
-                            addr: terraform::Address::Local(attr.name.clone()),
-                            file,
-                            header: attr.key_span,
-                            refs: &attr.refs,
-                            block,
-                        });
-                    }
-                } else if let Some(addr) = block.address() {
-                    out.push(TfEntity {
+            let blocks = self.tf(file).map(|f| f.blocks.as_slice()).unwrap_or_default();
+            for (b, block) in blocks.iter().enumerate() {
+                let mut declare = |addr, attr| {
+                    out.push(Declared {
                         addr,
                         file,
-                        header: block.header,
-                        refs: &block.refs,
-                        block,
-                    });
+                        block: b,
+                        attr,
+                    })
+                };
+                if block.kind == BlockKind::Locals {
+                    for (a, attr) in block.attrs.iter().enumerate() {
+                        declare(terraform::Address::Local(attr.name.clone()), Some(a));
+                    }
+                } else if let Some(addr) = block.address() {
+                    declare(addr, None);
                 } else {
                     let mut name = std::iter::once(block.ident.as_str())
                         .chain(block.labels.iter().map(String::as_str))
@@ -314,13 +349,7 @@ impl Project {
                         n += 1;
                         name = format!("{base}#{n}");
                     }
-                    out.push(TfEntity {
-                        addr: terraform::Address::Block(name),
-                        file,
-                        header: block.header,
-                        refs: &block.refs,
-                        block,
-                    });
+                    declare(terraform::Address::Block(name), None);
                 }
             }
         }
@@ -371,7 +400,7 @@ impl Project {
             .into_iter()
             .filter_map(|e| {
                 if let terraform::Address::Output(o) = e.addr {
-                    Some(o)
+                    Some(o.clone())
                 } else {
                     None
                 }
@@ -640,6 +669,9 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     project.values = values;
     // Models built on the ones above; those that read only the above are built side by side.
     let p = &*project;
+    // Before anything runs beside it: a rayon task waiting on the cell while its own thread
+    // fills it would deadlock.
+    p.entities_init();
     let ((missing, (by_kind, by_name)), (units, kustomizations)) = rayon::join(
         || rayon::join(|| missing_sources(p), || k8s_indexes(&p.k8s)),
         || rayon::join(|| terragrunt::units(p), || kustomize::kustomizations(p)),

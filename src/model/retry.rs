@@ -98,25 +98,10 @@ pub struct Function {
 
 /// The functions defined in a set of scripts.
 pub fn functions<'a>(scripts: impl IntoIterator<Item = &'a str>) -> Vec<Function> {
-    let mut out = Vec::new();
-    for text in scripts {
-        let a = Analysis::new(text);
-        for f in &a.sh.functions {
-            let body = &a.code[f.body.clone()];
-            let retries = a.sh.loops.iter().any(|l| {
-                f.body.contains(&l.range.start)
-                    && SLEEP.is_match(&a.code[l.range.clone()])
-                    && a.bounded(l)
-            });
-            out.push(Function {
-                name: f.name.clone(),
-                retries,
-                exits: EXIT.is_match(body),
-                returns: RETURN.is_match(body),
-            });
-        }
-    }
-    out
+    scripts
+        .into_iter()
+        .flat_map(|text| Analysis::new(text).functions())
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,6 +126,28 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The functions the script defines.
+    pub fn functions(&self) -> Vec<Function> {
+        self.sh
+            .functions
+            .iter()
+            .map(|f| {
+                let body = &self.code[f.body.clone()];
+                let retries = self.sh.loops.iter().any(|l| {
+                    f.body.contains(&l.range.start)
+                        && SLEEP.is_match(&self.code[l.range.clone()])
+                        && self.bounded(l)
+                });
+                Function {
+                    name: f.name.clone(),
+                    retries,
+                    exits: EXIT.is_match(body),
+                    returns: RETURN.is_match(body),
+                }
+            })
+            .collect()
+    }
+
     pub fn new(text: &str) -> Self {
         let sh = shell::scan(text);
         let mut code = text.as_bytes().to_vec();
@@ -323,8 +330,19 @@ fn is_wrapper(word: &str, lib: &[Function]) -> bool {
 pub struct Regions {
     /// For each `Project::cloud_init` entry, its functions.
     libs: Vec<Vec<Function>>,
-    /// (cloud-init entry, script, region, its analysis)
-    items: Vec<(usize, usize, Range<usize>, Analysis)>,
+    items: Vec<Item>,
+}
+
+#[derive(Debug)]
+struct Item {
+    cloud_init: usize,
+    script: usize,
+    range: Range<usize>,
+    a: Analysis,
+    /// The functions the region itself defines.
+    functions: Vec<Function>,
+    /// The region whose heredoc it is, as an index into `items`.
+    parent: Option<usize>,
 }
 
 impl Regions {
@@ -334,12 +352,24 @@ impl Regions {
             .par_iter()
             .enumerate()
             .map(|(c, ci)| {
-                let lib = functions(ci.scripts.iter().map(|s| s.text.as_str()));
-                let mut items = Vec::new();
+                let mut lib = Vec::new();
+                let mut items: Vec<Item> = Vec::new();
                 for (k, script) in ci.scripts.iter().enumerate() {
-                    for region in regions(&script.text) {
-                        let a = Analysis::new(&script.text[region.clone()]);
-                        items.push((c, k, region, a));
+                    let first = items.len();
+                    for (range, parent) in regions(&script.text) {
+                        let a = Analysis::new(&script.text[range.clone()]);
+                        let functions = a.functions();
+                        if parent.is_none() {
+                            lib.extend(functions.iter().cloned());
+                        }
+                        items.push(Item {
+                            cloud_init: c,
+                            script: k,
+                            range,
+                            a,
+                            functions,
+                            parent: parent.map(|p| first + p),
+                        });
                     }
                 }
                 (lib, items)
@@ -347,8 +377,12 @@ impl Regions {
             .collect();
         let mut out = Regions::default();
         for (lib, items) in found {
+            let offset = out.items.len();
             out.libs.push(lib);
-            out.items.extend(items);
+            out.items.extend(items.into_iter().map(|item| Item {
+                parent: item.parent.map(|p| offset + p),
+                ..item
+            }));
         }
         out
     }
@@ -360,40 +394,68 @@ pub struct Region<'a> {
     pub script: &'a Script,
     pub range: Range<usize>,
     pub a: &'a Analysis,
-    /// The functions its user-data defines.
+    /// The functions its user-data's scripts define.
     pub lib: &'a [Function],
+    regions: &'a Regions,
+    item: usize,
+}
+
+impl Region<'_> {
+    /// The functions a command in the region may call, the nearest definition first: the
+    /// region's own, those of the scripts around it (a heredoc's host), then the user-data's.
+    pub fn callable(&self) -> Vec<Function> {
+        let mut out = Vec::new();
+        let mut at = Some(self.item);
+        while let Some(i) = at {
+            out.extend(self.regions.items[i].functions.iter().cloned());
+            at = self.regions.items[i].parent;
+        }
+        out.extend(self.lib.iter().cloned());
+        out
+    }
+
+    /// How many heredocs deep the region lies in its script.
+    pub fn depth(&self) -> usize {
+        std::iter::successors(self.regions.items[self.item].parent, |&p| {
+            self.regions.items[p].parent
+        })
+        .count()
+    }
 }
 
 /// Every region of every boot script of the project.
 pub fn each_region(p: &Project) -> impl Iterator<Item = Region<'_>> {
     let regions = p.regions();
-    regions.items.iter().map(move |(c, k, range, a)| {
-        let ci = &p.cloud_init[*c];
+    regions.items.iter().enumerate().map(move |(i, item)| {
+        let ci = &p.cloud_init[item.cloud_init];
         Region {
             file: ci.file,
-            script: &ci.scripts[*k],
-            range: range.clone(),
-            a,
-            lib: &regions.libs[*c],
+            script: &ci.scripts[item.script],
+            range: item.range.clone(),
+            a: &item.a,
+            lib: &regions.libs[item.cloud_init],
+            regions,
+            item: i,
         }
     })
 }
 
 /// The parts of a script to analyse as scripts of their own: the whole text, then each heredoc
-/// body (recursively, to a depth of 8), as byte ranges of `text`.
-pub fn regions(text: &str) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    out.push(0..text.len());
+/// body (recursively, to a depth of 8), as byte ranges of `text`, each with the index of the
+/// part it is a heredoc of.
+pub fn regions(text: &str) -> Vec<(Range<usize>, Option<usize>)> {
+    let mut out: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    out.push((0..text.len(), None));
     let mut next = 0;
     for depth in 0..8 {
         let end = out.len();
         for k in next..end {
-            let r = out[k].clone();
+            let r = out[k].0.clone();
             let sh = shell::scan(&text[r.clone()]);
             out.extend(
                 sh.heredocs
                     .iter()
-                    .map(|h| r.start + h.start..r.start + h.end),
+                    .map(|h| (r.start + h.start..r.start + h.end, Some(k))),
             );
         }
         next = end;

@@ -198,7 +198,7 @@ pub struct TfModule {
 /// One declared thing in a module: a block or a single local.
 #[derive(Clone, Debug)]
 pub struct TfEntity<'a> {
-    pub addr: Address,
+    pub addr: &'a Address,
     pub file: FileId,
     pub header: Span,
     pub refs: &'a [TfRef],

@@ -17,7 +17,10 @@ pub struct Instance {
 /// (template syntax such as `${`) is unknown until render time. Null mapping values are
 /// dropped, as the API server prunes them.
 pub fn instance(node: &YNode, text: &str, markers: &[&str]) -> Instance {
-    let is_template = |s: Span| templated(text, s, markers);
+    // Anchors are scoped to their document, so every node of this one lies in its span: one
+    // search of it spares a search for each scalar of the (usual) document that has no marker.
+    let any = templated(text, node.span, markers);
+    let is_template = |s: Span| any && templated(text, s, markers);
     let mut unknown = Vec::new();
     let mut pointer = String::new();
     let value = convert(node, &is_template, &mut pointer, &mut unknown, 0);
@@ -181,7 +184,15 @@ fn integer(s: &str) -> Option<i64> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let clean = digits.replace('_', "");
+    // Every YAML 1.1 integer starts with a digit; most scalars are words.
+    if !digits.as_bytes().first()?.is_ascii_digit() {
+        return None;
+    }
+    let clean = if digits.contains('_') {
+        std::borrow::Cow::Owned(digits.replace('_', ""))
+    } else {
+        std::borrow::Cow::Borrowed(digits)
+    };
     let value = if let Some(hex) = clean.strip_prefix("0x") {
         i64::from_str_radix(hex, 16).ok()?
     } else if let Some(bin) = clean.strip_prefix("0b") {

@@ -1,6 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::cloudinit::Script;
-use crate::model::retry::{self, Analysis, Function, Verdict};
+use crate::model::retry::{self, Function, Region, Verdict};
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::ops::Range;
@@ -47,69 +46,50 @@ impl Rule for SecretFetchRetry {
     }
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
+        // Commands the configuration adds (`"op read"`), as words separated by any whitespace.
+        let extra: Vec<(Option<&str>, Regex)> = cx
+            .config
+            .options
+            .secret_fetch_retry
+            .commands
+            .iter()
+            .filter_map(|c| {
+                retry::ascii_regex(&format!(
+                    r"\b{}\b",
+                    c.split_whitespace()
+                        .map(regex::escape)
+                        .collect::<Vec<_>>()
+                        .join(r"\s+")
+                ))
+                .ok()
+                .map(|re| (None, re))
+            })
+            .collect();
         let mut out = Vec::new();
-        for ci in &cx.project.cloud_init {
-            // Functions from every script of the user-data: `runcmd` may source a library
-            // that `write_files` installed.
-            let lib = retry::functions(ci.scripts.iter().map(|s| s.text.as_str()));
-            for script in &ci.scripts {
-                check_region(
-                    cx,
-                    ci.file,
-                    script,
-                    0..script.text.len(),
-                    &script.origin,
-                    0,
-                    &lib,
-                    &mut out,
-                );
-            }
+        // Each script, and each heredoc body in one (a script of its own). A function defined
+        // in a region shadows one of the same name around it; functions from every script of
+        // the user-data count, as `runcmd` may source a library `write_files` installed.
+        for r in retry::each_region(cx.project) {
+            let origin = "a heredoc script in ".repeat(r.depth()) + &r.script.origin;
+            check_region(cx, &r, &origin, &r.callable(), &extra, &mut out);
         }
         out
     }
 }
 
-/// Checks one script, or a heredoc body inside one (a script of its own).
-#[allow(clippy::too_many_arguments)]
+/// Checks one region of a script.
 fn check_region(
     cx: &Context<'_>,
-    file: usize,
-    script: &Script,
-    region: Range<usize>,
+    r: &Region<'_>,
     origin: &str,
-    depth: usize,
     lib: &[Function],
+    extra: &[(Option<&str>, Regex)],
     out: &mut Vec<Diagnostic>,
 ) {
-    let a = Analysis::new(&script.text[region.clone()]);
-    // A function defined here shadows a library function of the same name.
-    let lib: Vec<Function> = retry::functions([&script.text[region.clone()]])
-        .into_iter()
-        .chain(lib.iter().cloned())
-        .collect();
-    let lib = lib.as_slice();
-    // Commands the configuration adds (`"op read"`), as words separated by any whitespace.
-    let extra: Vec<(Option<&str>, Regex)> = cx
-        .config
-        .options
-        .secret_fetch_retry
-        .commands
-        .iter()
-        .filter_map(|c| {
-            retry::ascii_regex(&format!(
-                r"\b{}\b",
-                c.split_whitespace()
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join(r"\s+")
-            ))
-            .ok()
-            .map(|re| (None, re))
-        })
-        .collect();
+    let (a, file, script, region) = (r.a, r.file, r.script, &r.range);
     let mut fetches: Vec<(usize, usize, String)> = FETCHES
         .iter()
-        .chain(&extra)
+        .chain(extra)
         .flat_map(|(what, re)| {
             re.find_iter(&a.code).map(move |m| {
                 let name = what.map_or_else(
@@ -157,19 +137,5 @@ fn check_region(
                 .help(format!("after the retries, stop with a non-zero exit if the value is still empty; {EXAMPLE}")),
         };
         out.push(d);
-    }
-    // A heredoc inside a heredoc is rare; a hostile file must not exhaust the stack.
-    for h in a.sh.heredocs.iter().filter(|_| depth < 8) {
-        let inner = format!("a heredoc script in {origin}");
-        check_region(
-            cx,
-            file,
-            script,
-            region.start + h.start..region.start + h.end,
-            &inner,
-            depth + 1,
-            lib,
-            out,
-        );
     }
 }

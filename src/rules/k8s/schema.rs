@@ -169,6 +169,9 @@ fn check_object<'a>(
             )
         }
     };
+    if found.is_empty() {
+        return (Vec::new(), None);
+    }
     let from = match &schema.origin {
         Origin::Builtin(v) => format!("the Kubernetes {v} schema"),
         Origin::Crd(f, _) => format!("the CustomResourceDefinition in {}", p.files[*f].rel),

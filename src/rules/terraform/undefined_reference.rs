@@ -55,7 +55,7 @@ impl Rule for UndefinedReference {
                         Address::Resource(t, _) if !t.contains('_') => continue,
                         Address::Module(c) if known.contains(&r.addr) => {
                             let (Some(o), Some(call)) =
-                                (&r.output, entities.iter().find(|x| x.addr == r.addr))
+                                (&r.output, entities.iter().find(|x| *x.addr == r.addr))
                             else {
                                 continue;
                             };
