@@ -6,10 +6,11 @@
 use crate::model::terraform::Address;
 use crate::model::Project;
 use crate::source::{FileId, Span};
+use foldhash::{HashMap, HashSet};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Node {
@@ -98,20 +99,21 @@ impl Flow {
     /// The step an edge stands for, with its note.
     fn step(&self, e: petgraph::graph::EdgeReference<'_, Option<Hop>>) -> Option<Step> {
         let hop = e.weight().as_ref()?;
-        let note = hop.note.clone().unwrap_or_else(|| {
-            match (&self.g[e.source()], &self.g[e.target()]) {
-                (Node::Output(c, out), Node::Input(_, i)) => {
-                    format!("inside module.{c}, output `{out}` depends on input `{i}`")
-                }
-                (from, to) => {
-                    let read = match to {
-                        Node::Output(c, o) if o != "*" => format!("module.{c}.{o}"),
-                        to => to.owner(),
-                    };
-                    format!("`{}` reads `{read}` here", from.owner())
-                }
-            }
-        });
+        let note =
+            hop.note
+                .clone()
+                .unwrap_or_else(|| match (&self.g[e.source()], &self.g[e.target()]) {
+                    (Node::Output(c, out), Node::Input(_, i)) => {
+                        format!("inside module.{c}, output `{out}` depends on input `{i}`")
+                    }
+                    (from, to) => {
+                        let read = match to {
+                            Node::Output(c, o) if o != "*" => format!("module.{c}.{o}"),
+                            to => to.owner(),
+                        };
+                        format!("`{}` reads `{read}` here", from.owner())
+                    }
+                });
         Some(Step {
             file: hop.file,
             span: hop.span,
@@ -137,9 +139,9 @@ struct Builder<'a> {
 pub fn cycles(p: &Project) -> Vec<TfCycle> {
     let mut b = Builder {
         p,
-        summaries: HashMap::new(),
-        visiting: HashSet::new(),
-        flows: HashMap::new(),
+        summaries: HashMap::default(),
+        visiting: HashSet::default(),
+        flows: HashMap::default(),
         refused: 0,
     };
     let mut out = Vec::new();
@@ -160,7 +162,7 @@ impl Builder<'_> {
     fn flow(&mut self, m: usize) -> Flow {
         let entities = self.p.entities(m);
         let known: HashSet<&Address> = entities.iter().map(|e| e.addr).collect();
-        let mut calls: HashMap<String, (Option<usize>, Vec<String>)> = HashMap::new();
+        let mut calls: HashMap<String, (Option<usize>, Vec<String>)> = HashMap::default();
         for e in &entities {
             if let Address::Module(c) = &e.addr {
                 let args = e
@@ -193,7 +195,7 @@ impl Builder<'_> {
                 }
                 continue;
             };
-            let mut in_attrs = HashSet::new();
+            let mut in_attrs = HashSet::default();
             for a in &e.block.attrs {
                 let from = if META.contains(&a.name.as_str()) {
                     Node::Meta(c.clone())
@@ -291,7 +293,7 @@ impl Builder<'_> {
         }
         let refused = self.refused;
         let flow = self.flow(m);
-        let mut summary = Summary::new();
+        let mut summary = Summary::default();
         for e in self.p.entities(m) {
             let Address::Output(name) = &e.addr else {
                 continue;
@@ -299,8 +301,8 @@ impl Builder<'_> {
             let Some(&start) = flow.idx.get(&Node::Entity(e.addr.clone())) else {
                 continue;
             };
-            let mut inputs = HashSet::new();
-            let mut seen = HashSet::from([start]);
+            let mut inputs = HashSet::default();
+            let mut seen = HashSet::from_iter([start]);
             let mut queue = VecDeque::from([start]);
             while let Some(n) = queue.pop_front() {
                 if let Node::Entity(Address::Var(v)) = &flow.g[n] {
@@ -340,23 +342,22 @@ fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
     }
     // The same at the level of whole blocks.
     let mut owners: DiGraph<String, ()> = DiGraph::new();
-    let mut at: HashMap<String, NodeIndex> = HashMap::new();
+    let mut at: HashMap<String, NodeIndex> = HashMap::default();
     // Each node's owner named once, not once for each edge at it.
-    let owner_of: Vec<NodeIndex> = f
-        .g
-        .node_weights()
-        .map(|n| {
-            let name = n.owner();
-            match at.get(&name) {
-                Some(&i) => i,
-                None => {
-                    let i = owners.add_node(name.clone());
-                    at.insert(name, i);
-                    i
+    let owner_of: Vec<NodeIndex> =
+        f.g.node_weights()
+            .map(|n| {
+                let name = n.owner();
+                match at.get(&name) {
+                    Some(&i) => i,
+                    None => {
+                        let i = owners.add_node(name.clone());
+                        at.insert(name, i);
+                        i
+                    }
                 }
-            }
-        })
-        .collect();
+            })
+            .collect();
     for e in f.g.edge_references() {
         let (a, b) = (owner_of[e.source().index()], owner_of[e.target().index()]);
         if a != b {
@@ -389,7 +390,7 @@ fn path_back(f: &Flow, members: &HashSet<NodeIndex>) -> Option<Vec<(NodeIndex, O
     let mut starts: Vec<NodeIndex> = members.iter().copied().collect();
     starts.sort_by_key(|&n| (f.g[n].owner(), n));
     let start = starts[0];
-    let mut prev: HashMap<NodeIndex, (NodeIndex, Option<Step>)> = HashMap::new();
+    let mut prev: HashMap<NodeIndex, (NodeIndex, Option<Step>)> = HashMap::default();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         for e in f.g.edges(n) {
@@ -420,7 +421,7 @@ fn path_back(f: &Flow, members: &HashSet<NodeIndex>) -> Option<Vec<(NodeIndex, O
 
 /// A cycle among whole blocks, with the earliest reference for each hop.
 fn owner_cycle(f: &Flow, names: &HashSet<&String>) -> Option<Vec<(String, Option<Step>)>> {
-    let mut hops: HashMap<(String, String), Step> = HashMap::new();
+    let mut hops: HashMap<(String, String), Step> = HashMap::default();
     for e in f.g.edge_references() {
         let (a, b) = (f.g[e.source()].owner(), f.g[e.target()].owner());
         let Some(at) = e.weight() else { continue };
@@ -437,7 +438,7 @@ fn owner_cycle(f: &Flow, names: &HashSet<&String>) -> Option<Vec<(String, Option
     let mut sorted: Vec<&String> = names.iter().copied().collect();
     sorted.sort();
     let start = sorted[0].clone();
-    let mut prev: HashMap<String, String> = HashMap::new();
+    let mut prev: HashMap<String, String> = HashMap::default();
     let mut queue = VecDeque::from([start.clone()]);
     while let Some(n) = queue.pop_front() {
         let mut next: Vec<&String> = hops
@@ -510,7 +511,7 @@ fn describe(p: &Project, m: usize, path: &[(String, Option<Step>)], real: bool) 
 /// Cycles between Terragrunt units through `dependency` and `dependencies` blocks.
 pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
     let mut g: DiGraph<String, Hop> = DiGraph::new();
-    let mut at: HashMap<String, NodeIndex> = HashMap::new();
+    let mut at: HashMap<String, NodeIndex> = HashMap::default();
     let mut node = |g: &mut DiGraph<String, Hop>, dir: &str| {
         *at.entry(dir.to_string())
             .or_insert_with(|| g.add_node(dir.to_string()))
@@ -538,8 +539,8 @@ pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
             |_, d| Node::Entity(Address::Block(d.clone())),
             |_, s| Some(s.clone()),
         ),
-        idx: HashMap::new(),
-        opaque: HashSet::new(),
+        idx: HashMap::default(),
+        opaque: HashSet::default(),
     };
     let mut out = Vec::new();
     for scc in tarjan_scc(&flow.g) {

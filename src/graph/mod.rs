@@ -7,10 +7,11 @@ use crate::source::{FileId, Span};
 pub mod dataflow;
 mod gitops;
 
+use foldhash::{HashMap, HashSet};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 pub type EntityId = NodeIndex;
 
@@ -137,7 +138,7 @@ impl Graph {
                 addr: None,
             });
             graph.modules.push(node);
-            let mut by_addr = HashMap::new();
+            let mut by_addr = HashMap::default();
             for e in project.entities(m) {
                 let node = graph.g.add_node(Entity {
                     kind: EntityKind::TfBlock,
@@ -336,7 +337,7 @@ impl Graph {
         members: &HashSet<EntityId>,
         kind: RefKind,
     ) -> Option<Vec<EntityId>> {
-        let mut prev: HashMap<EntityId, EntityId> = HashMap::new();
+        let mut prev: HashMap<EntityId, EntityId> = HashMap::default();
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
             for (t, r) in self.references(n) {
@@ -393,9 +394,9 @@ pub fn edge_cycles(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
         // Walk from the first edge back to its start, shortest way.
         let (start, mut path) = (edges[first].0, vec![first]);
-        let mut prev: HashMap<usize, usize> = HashMap::new();
+        let mut prev: HashMap<usize, usize> = HashMap::default();
         let mut queue = VecDeque::from([edges[first].1]);
-        let mut seen = HashSet::from([edges[first].1]);
+        let mut seen = HashSet::from_iter([edges[first].1]);
         let mut found = edges[first].1 == start;
         while let Some(n) = queue.pop_front().filter(|_| !found) {
             for &e in inside.iter().filter(|&&e| edges[e].0 == n) {

@@ -118,10 +118,10 @@ pub struct Project {
     pub by_rel: HashMap<String, FileId>,
     /// Directory → its kustomization.
     pub kustomization_by_dir: HashMap<String, usize>,
-    /// `(kind, name)` → the Kubernetes objects (indexes into `k8s`) of that kind and name.
-    pub k8s_by_name: HashMap<(String, String), Vec<usize>>,
+    /// Kind → name → the Kubernetes objects (indexes into `k8s`) of that kind and name.
+    pub k8s_by_name: ByName,
     /// Kind → the Kubernetes objects of that kind.
-    pub k8s_by_kind: HashMap<String, Vec<usize>>,
+    pub k8s_by_kind: ByKind,
     /// Directories Terragrunt deploys a module into (their own `.tf` files are an overlay).
     pub overlay_dirs: HashSet<String>,
     /// File ids in path order, and bundle indexes in directory order, for subtree queries.
@@ -318,7 +318,10 @@ impl Project {
         let mut files = self.modules[module].files.clone();
         files.sort_by_key(|&f| terraform::is_override(&self.files[f].rel));
         for file in files {
-            let blocks = self.tf(file).map(|f| f.blocks.as_slice()).unwrap_or_default();
+            let blocks = self
+                .tf(file)
+                .map(|f| f.blocks.as_slice())
+                .unwrap_or_default();
             for (b, block) in blocks.iter().enumerate() {
                 let mut declare = |addr, attr| {
                     out.push(Declared {
@@ -454,7 +457,8 @@ impl Project {
     /// The objects of `kind` named `name` (indexes into `k8s`).
     pub fn objects_named(&self, kind: &str, name: &str) -> &[usize] {
         self.k8s_by_name
-            .get(&(kind.to_string(), name.to_string()))
+            .get(kind)
+            .and_then(|names| names.get(name))
             .map_or(&[], Vec::as_slice)
     }
 
@@ -719,22 +723,29 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
     project.owners = gitops::owners(project);
 }
 
-type ByKind = HashMap<String, Vec<usize>>;
-type ByName = HashMap<(String, String), Vec<usize>>;
+pub type ByKind = foldhash::HashMap<String, Vec<usize>>;
+/// Nested, so that a lookup by borrowed kind and name builds no key.
+pub type ByName = foldhash::HashMap<String, foldhash::HashMap<String, Vec<usize>>>;
 
 /// Kubernetes objects by kind, and by kind and name.
 fn k8s_indexes(k8s: &[K8sObject]) -> (ByKind, ByName) {
-    let (mut by_kind, mut by_name) = (ByKind::new(), ByName::new());
+    let (mut by_kind, mut by_name) = (ByKind::default(), ByName::default());
     for (i, o) in k8s.iter().enumerate() {
-        by_kind.entry(o.kind.clone()).or_default().push(i);
+        slot(&mut by_kind, &o.kind).push(i);
         if let Some(name) = &o.name {
-            by_name
-                .entry((o.kind.clone(), name.clone()))
-                .or_default()
-                .push(i);
+            slot(slot(&mut by_name, &o.kind), name).push(i);
         }
     }
     (by_kind, by_name)
+}
+
+/// The value at `key`, made if missing; the key is copied only then (most objects share a
+/// kind).
+fn slot<'m, V: Default>(map: &'m mut foldhash::HashMap<String, V>, key: &str) -> &'m mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).expect("inserted above")
 }
 
 /// Local module sources that resolve to no module infralint found: checked on disk, since the

@@ -1,7 +1,9 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::gitops::Owner;
 use crate::rules::{Context, Rule, RuleMeta};
-use std::collections::{BTreeSet, HashMap};
+use foldhash::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::BTreeSet;
 
 pub struct DuplicateObject;
 
@@ -29,8 +31,10 @@ impl Rule for DuplicateObject {
 
     fn check(&self, cx: &Context<'_>) -> Vec<Diagnostic> {
         let p = cx.project;
-        let mut scopes: HashMap<(Scope, Identity<'_>), Vec<usize>> =
-            HashMap::with_capacity(p.k8s.len() * 2);
+        // The first object of each identity in each scope; a list only for those seen again.
+        let mut first: HashMap<(Scope, Identity<'_>), usize> =
+            HashMap::with_capacity_and_hasher(p.k8s.len() * 2, Default::default());
+        let mut again: HashMap<(Scope, Identity<'_>), Vec<usize>> = HashMap::default();
         for (i, o) in p.k8s.iter().enumerate() {
             let (Some(name), false) = (o.name.as_deref(), o.kind == "List") else {
                 continue;
@@ -46,14 +50,22 @@ impl Rule for DuplicateObject {
                 .map(|w| Scope::Owner(*w))
                 .chain([Scope::File(o.file)]);
             for s in owners {
-                scopes.entry((s, key)).or_default().push(i);
+                match first.entry((s, key)) {
+                    Entry::Vacant(v) => {
+                        v.insert(i);
+                    }
+                    Entry::Occupied(f) => again
+                        .entry((s, key))
+                        .or_insert_with(|| vec![*f.get()])
+                        .push(i),
+                }
             }
         }
         let mut reported = BTreeSet::new();
         let mut out = Vec::new();
         // Hashed, then only the duplicates put in order: the scope order decides which scope's
         // message an object defined twice in several scopes gets.
-        let mut twice: Vec<_> = scopes.into_iter().filter(|(_, v)| v.len() > 1).collect();
+        let mut twice: Vec<_> = again.into_iter().collect();
         twice.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for ((scope, (_, kind, ns, name)), mut objs) in twice {
             objs.sort_by_key(|&i| (p.files[p.k8s[i].file].rel.as_str(), p.k8s[i].span.start));
