@@ -5,6 +5,7 @@
 //! wrong "invalid" inside `oneOf` or `not` could do the same.
 
 use infralint::parse::yaml;
+use infralint::schema::instance::Yaml;
 use infralint::schema::{cloudinit, fleet, json, k8s, Embedded};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -250,4 +251,56 @@ fn fleet_yaml_agrees_with_the_validator() {
     let tally = embedded_agrees(schema, docs.into_iter());
     eprintln!("fleet.yaml {tally:?}");
     assert!(tally.decided * 2 >= tally.checked, "{tally:?}");
+}
+
+/// Kubernetes objects are checked by reading their YAML directly (`schema::instance::Yaml`);
+/// that reading must answer as the check of the JSON `json::instance` makes of the same node:
+/// for every document as written, every variant written back as YAML (JSON is flow YAML), and
+/// variants where a value is a YAML 1.1 plain scalar (`yes`, `0755`, `~`, …).
+#[test]
+fn yaml_read_directly_agrees_with_its_json() {
+    const PLAIN: [&str; 14] = [
+        "yes", "No", "on", "0755", "0o7", "0x1F", "1_000", "-1", "1e3", "1.", ".inf", "~", "y",
+        "v1.2",
+    ];
+    let builtins = k8s::builtins(k8s::default_version(), true).unwrap();
+    let (mut compared, mut decided) = (0, 0);
+    let mut compare = |what: &str, def: &str, text: &str| {
+        let stream = yaml::parse(text, 0);
+        for doc in &stream.docs {
+            let Some(view) = Yaml::plain(&doc.root, !stream.duplicates.is_empty()) else {
+                continue;
+            };
+            let value = json::instance(&doc.root, text, &[]).value;
+            let direct = builtins.quick_valid(def, view);
+            assert_eq!(direct, builtins.quick_valid(def, &value), "{what}: {text}");
+            compared += 1;
+            decided += usize::from(direct.is_some());
+        }
+    };
+    for (path, text, doc) in documents() {
+        let (Some(api), Some(kind)) = (doc["apiVersion"].as_str(), doc["kind"].as_str()) else {
+            continue;
+        };
+        let Some(def) = builtins.definition(api, kind) else {
+            continue;
+        };
+        let what = path.display().to_string();
+        compare(&what, def, &text);
+        for v in variants(&doc) {
+            compare(&what, def, &serde_json::to_string(&v).unwrap());
+        }
+        let mut pointers = Vec::new();
+        collect(&doc, String::new(), &mut pointers);
+        for pointer in pointers.iter().filter(|p| !p.is_empty()) {
+            let mut v = doc.clone();
+            *v.pointer_mut(pointer).unwrap() = json!("\u{1}RAW");
+            let marked = serde_json::to_string(&v).unwrap();
+            for plain in PLAIN {
+                compare(&what, def, &marked.replace("\"\\u0001RAW\"", plain));
+            }
+        }
+    }
+    eprintln!("compared {compared}, decided {decided}");
+    assert!(compared > 10_000 && decided * 2 >= compared);
 }

@@ -150,20 +150,42 @@ fn scalar(s: &str, style: Style, tag: Option<&str>) -> Value {
         None if style != Style::Plain => return Value::String(s.to_string()),
         None => {}
     }
+    match plain_scalar(s) {
+        Plain::Null => Value::Null,
+        Plain::Bool(b) => Value::Bool(b),
+        Plain::Number(n) => Value::Number(n),
+        Plain::String(s) => Value::String(s.to_string()),
+    }
+}
+
+/// What an untagged plain scalar stands for.
+pub enum Plain<'s> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(&'s str),
+}
+
+pub fn plain_scalar(s: &str) -> Plain<'_> {
+    // Every null, boolean and number starts with one of these; most scalars are words.
+    let special = |b: &u8| b.is_ascii_digit() || b"-+.~nNtTyYoOfF".contains(b);
+    if !s.as_bytes().first().is_none_or(special) {
+        return Plain::String(s);
+    }
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "" | "~" | "null" | "Null" | "NULL" => return Plain::Null,
         "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-            return Value::Bool(true)
+            return Plain::Bool(true)
         }
         "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-            return Value::Bool(false)
+            return Plain::Bool(false)
         }
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => return Value::String(s.to_string()),
+        | ".nan" | ".NaN" | ".NAN" => return Plain::String(s),
         _ => {}
     }
     if let Some(n) = integer(s) {
-        return Value::Number(n.into());
+        return Plain::Number(n.into());
     }
     if looks_float(s) {
         if let Some(n) = s
@@ -172,10 +194,10 @@ fn scalar(s: &str, style: Style, tag: Option<&str>) -> Value {
             .ok()
             .and_then(Number::from_f64)
         {
-            return Value::Number(n);
+            return Plain::Number(n);
         }
     }
-    Value::String(s.to_string())
+    Plain::String(s)
 }
 
 fn integer(s: &str) -> Option<i64> {

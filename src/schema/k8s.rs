@@ -46,7 +46,7 @@ pub struct Builtins {
     host: String,
     strict: bool,
     /// Each definition's text, and its JSON (closed when strict) once something needs it.
-    defs: HashMap<&'static str, (&'static RawValue, OnceLock<Option<Value>>)>,
+    defs: foldhash::HashMap<&'static str, (&'static RawValue, OnceLock<Option<Value>>)>,
 }
 
 impl Builtins {
@@ -72,7 +72,11 @@ impl Builtins {
     }
 
     /// Whether `instance` is valid against `definition`, if `schema::quick` can tell.
-    pub fn quick_valid(&self, definition: &str, instance: &Value) -> Option<bool> {
+    pub fn quick_valid<'i>(
+        &self,
+        definition: &str,
+        instance: impl super::instance::Instance<'i>,
+    ) -> Option<bool> {
         let resolve = |r: &str| self.parsed(r.strip_prefix("#/$defs/")?);
         let quick = Quick {
             draft: jsonschema::Draft::Draft202012,

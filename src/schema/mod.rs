@@ -6,6 +6,7 @@ pub mod cloudinit;
 pub mod crd;
 pub mod deprecations;
 pub mod fleet;
+pub mod instance;
 pub mod json;
 pub mod k8s;
 pub mod quick;
@@ -47,40 +48,51 @@ impl Compiled {
 /// checked by `quick` first; the validator is compiled only when one needs it (an error to
 /// report, or a keyword `quick` leaves to it), which a clean repository never does.
 pub struct Embedded {
-    pub schema: Arc<Value>,
+    /// Loaded once for the whole process, which it lives as long as.
+    pub schema: &'static Value,
     draft: jsonschema::Draft,
     base: &'static str,
     compiled: OnceLock<Option<Compiled>>,
+    /// `#/$defs/name` → the definition: hashed, as cloud-init's schema refers to each of its
+    /// 56 modules for every document, and a search of `$defs` compared a dozen names each time.
+    defs: foldhash::HashMap<String, &'static Value>,
 }
 
 impl Embedded {
     pub fn new(draft: jsonschema::Draft, base: &'static str, schema: Value) -> Self {
+        let schema: &'static Value = Box::leak(Box::new(schema));
+        let defs = schema
+            .get("$defs")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| !name.contains(['/', '~', '%']))
+            .map(|(name, def)| (format!("#/$defs/{name}"), def))
+            .collect();
         Embedded {
-            schema: Arc::new(schema),
+            schema,
             draft,
             base,
             compiled: OnceLock::new(),
+            defs,
         }
     }
 
     /// Whether `instance` is valid, if `quick` can tell.
     pub fn quick_valid(&self, instance: &Value) -> Option<bool> {
-        self.with_quick(|q| q.valid(&self.schema, instance))
+        self.with_quick(|q| q.valid(self.schema, instance))
     }
 
     /// Whether evaluating `instance` could meet a subschema marked deprecated.
     pub fn may_deprecate(&self, instance: &Value) -> bool {
-        self.with_quick(|q| q.may_deprecate(&self.schema, instance))
+        self.with_quick(|q| q.may_deprecate(self.schema, instance))
     }
 
     fn with_quick<'s, T>(&'s self, f: impl FnOnce(&quick::Quick<'_, 's>) -> T) -> T {
-        let schema: &'s Value = &self.schema;
-        let defs = schema.get("$defs");
-        // `#/$defs/name` directly: a JSON pointer allocates for each of its tokens, and
-        // cloud-init's schema refers to each of its 60 modules for every document.
-        let resolve = move |r: &str| match r.strip_prefix("#/$defs/") {
-            Some(name) if !name.contains(['/', '~', '%']) => defs?.get(name),
-            _ => schema.pointer(r.strip_prefix('#')?),
+        let schema: &'s Value = self.schema;
+        let resolve = move |r: &str| match self.defs.get(r) {
+            Some(&def) => Some(def),
+            None => schema.pointer(r.strip_prefix('#')?),
         };
         f(&quick::Quick {
             draft: self.draft,
@@ -92,8 +104,8 @@ impl Embedded {
         self.compiled
             .get_or_init(|| {
                 Some(Compiled {
-                    validator: build(self.draft, self.base, &self.schema).ok()?,
-                    docs: HashMap::from([(self.base.to_string(), self.schema.clone())]),
+                    validator: build(self.draft, self.base, self.schema).ok()?,
+                    docs: HashMap::from([(self.base.to_string(), Arc::new(self.schema.clone()))]),
                 })
             })
             .as_ref()

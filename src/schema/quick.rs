@@ -7,6 +7,7 @@
 //! else (an unknown keyword, a numeric edge, an asserted `format`): the caller then compiles
 //! the validator, which alone produces the messages. So reports never depend on this module.
 
+use super::instance::{Instance, Kind};
 use jsonschema::Draft;
 use regex::Regex;
 use serde_json::Value;
@@ -43,11 +44,11 @@ pub struct Quick<'r, 'a> {
 impl<'a> Quick<'_, 'a> {
     /// Some(true) if `instance` is valid against `schema`, Some(false) if it is not, None if
     /// this module cannot tell.
-    pub fn valid(&self, schema: &'a Value, instance: &Value) -> Option<bool> {
+    pub fn valid<'i>(&self, schema: &'a Value, instance: impl Instance<'i>) -> Option<bool> {
         self.check(schema, instance, 0)
     }
 
-    fn check(&self, schema: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+    fn check<'i, I: Instance<'i>>(&self, schema: &'a Value, v: I, depth: usize) -> Option<bool> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -66,40 +67,45 @@ impl<'a> Quick<'_, 'a> {
             }
             verdict = found;
         }
+        let kind = v.kind();
         let rest = m
             .iter()
             .filter(|(key, _)| *key != "$ref")
-            .map(|(key, x)| self.keyword(m, key, x, v, depth));
+            .map(|(key, x)| self.keyword(m, key, x, v, &kind, depth));
         and(verdict, every(rest))
     }
 
     /// One keyword of the schema object `m`.
-    fn keyword(
+    fn keyword<'i, I: Instance<'i>>(
         &self,
         m: &'a serde_json::Map<String, Value>,
         key: &str,
         x: &'a Value,
-        v: &Value,
+        v: I,
+        kind: &Kind,
         depth: usize,
     ) -> Option<bool> {
+        // Counted only for the keywords that need it: a YAML mapping is counted by a scan.
+        let props = || matches!(kind, Kind::Object).then(|| v.size());
+        let items = || matches!(kind, Kind::Array).then(|| v.size());
         match key {
-            "type" => types(x, v),
-            "enum" => one_of_values(x, v),
+            "type" => types(x, kind),
+            "enum" => one_of_values(x, v, kind),
             "required" => required(x, v),
             "properties" => self.properties(x, v, depth),
             "patternProperties" => self.pattern_properties(x, v, depth),
             "additionalProperties" => self.additional_properties(m, x, v, depth),
-            "minProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l >= n),
-            "maxProperties" => count(x, v.as_object().map(|o| o.len()), |n, l| l <= n),
+            "minProperties" => count(x, props(), |n, l| l >= n),
+            "maxProperties" => count(x, props(), |n, l| l <= n),
             "items" => self.items(m, x, v, depth),
             "additionalItems" => match m.get("items") {
                 Some(Value::Object(_)) => Some(true),
                 _ => None,
             },
             "prefixItems" if self.draft == Draft::Draft4 => Some(true),
-            "minItems" => count(x, v.as_array().map(Vec::len), |n, l| l >= n),
-            "maxItems" => count(x, v.as_array().map(Vec::len), |n, l| l <= n),
-            "uniqueItems" => unique(x, v),
+            "minItems" => count(x, items(), |n, l| l >= n),
+            "maxItems" => count(x, items(), |n, l| l <= n),
+            "uniqueItems" => unique(x, v, matches!(kind, Kind::Array)),
             "minLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l >= n),
             "maxLength" => count(x, v.as_str().map(|s| s.chars().count()), |n, l| l <= n),
             "pattern" => match (v.as_str(), x.as_str()) {
@@ -107,38 +113,58 @@ impl<'a> Quick<'_, 'a> {
                 (None, Some(_)) => Some(true),
                 _ => None,
             },
-            "minimum" if !has_exclusive(m) => bound(x, v, |n, l| l >= n),
-            "maximum" if !has_exclusive(m) => bound(x, v, |n, l| l <= n),
+            "minimum" if !has_exclusive(m) => bound(x, kind, |n, l| l >= n),
+            "maximum" if !has_exclusive(m) => bound(x, kind, |n, l| l <= n),
             "allOf" => self.all(x, v, depth),
             "anyOf" => self.any(x, v, depth),
             "oneOf" => self.one(x, v, depth),
             "not" => self.check(x, v, depth + 1).map(|b| !b),
             // 2020-12 reads `format` as an annotation; draft 4 asserts it.
-            "format" if self.draft != Draft::Draft4 || !v.is_string() => Some(true),
+            "format" if self.draft != Draft::Draft4 || !matches!(kind, Kind::String) => Some(true),
             k if INERT.contains(&k) || k.starts_with("x-") => Some(true),
             _ => None,
         }
     }
 
-    fn properties(&self, props: &'a Value, v: &Value, depth: usize) -> Option<bool> {
-        let Some(obj) = v.as_object() else {
+    fn properties<'i, I: Instance<'i>>(
+        &self,
+        props: &'a Value,
+        v: I,
+        depth: usize,
+    ) -> Option<bool> {
+        let Kind::Object = v.kind() else {
             return Some(true);
         };
         let props = props.as_object()?;
-        every(obj.iter().filter_map(|(name, value)| {
-            let sub = props.get(name)?;
-            Some(self.check(sub, value, depth + 1))
-        }))
+        // The pairs a name is in both; looked up from the smaller side where both sides are
+        // sorted maps, as cloud-init's schema has 56 modules of a few properties each and a
+        // document a dozen keys.
+        if I::INDEXED && props.len() < v.size() {
+            every(props.iter().filter_map(|(name, sub)| {
+                let value = v.property(name)?;
+                Some(self.check(sub, value, depth + 1))
+            }))
+        } else {
+            every(v.properties().filter_map(|(name, value)| {
+                let sub = props.get(name)?;
+                Some(self.check(sub, value, depth + 1))
+            }))
+        }
     }
 
-    fn pattern_properties(&self, pats: &'a Value, v: &Value, depth: usize) -> Option<bool> {
-        let Some(obj) = v.as_object() else {
+    fn pattern_properties<'i, I: Instance<'i>>(
+        &self,
+        pats: &'a Value,
+        v: I,
+        depth: usize,
+    ) -> Option<bool> {
+        let Kind::Object = v.kind() else {
             return Some(true);
         };
         let mut verdict = Some(true);
         for (pattern, sub) in pats.as_object()? {
             let re = regex(pattern)?;
-            let matching = obj.iter().filter(|(name, _)| re.is_match(name));
+            let matching = v.properties().filter(|(name, _)| re.is_match(name));
             verdict = and(
                 verdict,
                 every(matching.map(|(_, value)| self.check(sub, value, depth + 1))),
@@ -150,14 +176,14 @@ impl<'a> Quick<'_, 'a> {
         verdict
     }
 
-    fn additional_properties(
+    fn additional_properties<'i, I: Instance<'i>>(
         &self,
         m: &'a serde_json::Map<String, Value>,
         extra: &'a Value,
-        v: &Value,
+        v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Some(obj) = v.as_object() else {
+        let Kind::Object = v.kind() else {
             return Some(true);
         };
         let props = match m.get("properties") {
@@ -170,24 +196,24 @@ impl<'a> Quick<'_, 'a> {
             Some(Value::Object(p)) => p.keys().map(|k| regex(k)).collect::<Option<Vec<_>>>()?,
             Some(_) => return None,
         };
-        let declared = |name: &String| {
+        let declared = |name: &str| {
             props.is_some_and(|p| p.contains_key(name)) || pats.iter().any(|r| r.is_match(name))
         };
         every(
-            obj.iter()
+            v.properties()
                 .filter(|(name, _)| !declared(name))
                 .map(|(_, value)| self.check(extra, value, depth + 1)),
         )
     }
 
-    fn items(
+    fn items<'i, I: Instance<'i>>(
         &self,
         m: &serde_json::Map<String, Value>,
         items: &'a Value,
-        v: &Value,
+        v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Some(list) = v.as_array() else {
+        let Kind::Array = v.kind() else {
             return Some(true);
         };
         // Tuple forms (an `items` array, 2020-12's `prefixItems`) are left to the validator.
@@ -196,10 +222,10 @@ impl<'a> Quick<'_, 'a> {
         {
             return None;
         }
-        every(list.iter().map(|item| self.check(items, item, depth + 1)))
+        every(v.items().map(|item| self.check(items, item, depth + 1)))
     }
 
-    fn all(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+    fn all<'i, I: Instance<'i>>(&self, subs: &'a Value, v: I, depth: usize) -> Option<bool> {
         every(
             subs.as_array()?
                 .iter()
@@ -207,7 +233,7 @@ impl<'a> Quick<'_, 'a> {
         )
     }
 
-    fn any(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+    fn any<'i, I: Instance<'i>>(&self, subs: &'a Value, v: I, depth: usize) -> Option<bool> {
         let mut unsure = false;
         for sub in subs.as_array()? {
             match self.check(sub, v, depth + 1) {
@@ -219,7 +245,7 @@ impl<'a> Quick<'_, 'a> {
         (!unsure).then_some(false)
     }
 
-    fn one(&self, subs: &'a Value, v: &Value, depth: usize) -> Option<bool> {
+    fn one<'i, I: Instance<'i>>(&self, subs: &'a Value, v: I, depth: usize) -> Option<bool> {
         let (mut valid, mut unsure) = (0, false);
         for sub in subs.as_array()? {
             match self.check(sub, v, depth + 1) {
@@ -315,7 +341,7 @@ fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
-fn types(t: &Value, v: &Value) -> Option<bool> {
+fn types(t: &Value, v: &Kind) -> Option<bool> {
     match t {
         Value::String(name) => one_type(name, v),
         Value::Array(names) => {
@@ -333,18 +359,18 @@ fn types(t: &Value, v: &Value) -> Option<bool> {
     }
 }
 
-fn one_type(name: &str, v: &Value) -> Option<bool> {
+fn one_type(name: &str, v: &Kind) -> Option<bool> {
     Some(match name {
-        "null" => v.is_null(),
-        "boolean" => v.is_boolean(),
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "number" => v.is_number(),
+        "null" => matches!(v, Kind::Null),
+        "boolean" => matches!(v, Kind::Bool(_)),
+        "object" => matches!(v, Kind::Object),
+        "array" => matches!(v, Kind::Array),
+        "string" => matches!(v, Kind::String),
+        "number" => matches!(v, Kind::Number(_)),
         "integer" => match v {
-            Value::Number(n) if n.is_i64() || n.is_u64() => true,
+            Kind::Number(n) if n.is_i64() || n.is_u64() => true,
             // Whether 1.0 is an integer differs by draft.
-            Value::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => return None,
+            Kind::Number(n) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => return None,
             _ => false,
         },
         _ => return None,
@@ -352,26 +378,25 @@ fn one_type(name: &str, v: &Value) -> Option<bool> {
 }
 
 /// `enum`: the validator compares numbers by value, so a number not found as written is unsure.
-fn one_of_values(options: &Value, v: &Value) -> Option<bool> {
+fn one_of_values<'i>(options: &Value, v: impl Instance<'i>, kind: &Kind) -> Option<bool> {
     let options = options.as_array()?;
-    if options.contains(v) {
+    if options.iter().any(|o| v.equals(o)) {
         return Some(true);
     }
-    let numeric = |x: &Value| match x {
-        Value::Number(_) => true,
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
+    let numeric = match kind {
+        Kind::Number(_) => true,
+        Kind::Array | Kind::Object => v.size() > 0,
         _ => false,
     };
-    (!numeric(v)).then_some(false)
+    (!numeric).then_some(false)
 }
 
-fn required(names: &Value, v: &Value) -> Option<bool> {
-    let Some(obj) = v.as_object() else {
+fn required<'i>(names: &Value, v: impl Instance<'i>) -> Option<bool> {
+    let Kind::Object = v.kind() else {
         return Some(true);
     };
     for name in names.as_array()? {
-        if !obj.contains_key(name.as_str()?) {
+        if v.property(name.as_str()?).is_none() {
             return Some(false);
         }
     }
@@ -383,13 +408,13 @@ fn count(limit: &Value, len: Option<usize>, ok: fn(u64, u64) -> bool) -> Option<
     Some(ok(limit.as_u64()?, len as u64))
 }
 
-fn unique(flag: &Value, v: &Value) -> Option<bool> {
-    let (Some(true), Some(list)) = (flag.as_bool(), v.as_array()) else {
+fn unique<'i>(flag: &Value, v: impl Instance<'i>, is_array: bool) -> Option<bool> {
+    let (Some(true), true) = (flag.as_bool(), is_array) else {
         return flag.is_boolean().then_some(true);
     };
     // Numbers compare by value there; strings alone compare as written.
     let mut seen = HashSet::new();
-    for item in list {
+    for item in v.items() {
         if !seen.insert(item.as_str()?) {
             return Some(false);
         }
@@ -402,8 +427,8 @@ fn has_exclusive(m: &serde_json::Map<String, Value>) -> bool {
 }
 
 /// Numeric bounds, where both sides are exact in an f64.
-fn bound(limit: &Value, v: &Value, ok: fn(f64, f64) -> bool) -> Option<bool> {
-    let Value::Number(n) = v else {
+fn bound(limit: &Value, v: &Kind, ok: fn(f64, f64) -> bool) -> Option<bool> {
+    let Kind::Number(n) = v else {
         return Some(true);
     };
     let exact = |x: &serde_json::Number| {

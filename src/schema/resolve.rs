@@ -36,6 +36,19 @@ enum Check {
 }
 
 impl Schema {
+    /// Whether `instance` is valid, where a built-in schema's quick check can tell without
+    /// compiling anything.
+    pub fn quick_valid<'i>(&self, instance: impl super::instance::Instance<'i>) -> Option<bool> {
+        match &self.check {
+            Check::Compiled(_) => None,
+            Check::Builtin {
+                builtins,
+                definition,
+                ..
+            } => builtins.quick_valid(definition, instance),
+        }
+    }
+
     /// The violations of `root`, or why the schema cannot be used.
     pub fn violations(&self, root: &YNode, instance: &Instance) -> Result<Vec<Violation>, String> {
         let (builtins, definition, compiled) = match &self.check {
@@ -71,7 +84,7 @@ pub struct Resolver {
     /// `group/version/Kind` → the CRD's converted schema and where the CRD is.
     crds: HashMap<String, (Value, FileId, Span)>,
     dirs: Vec<PathBuf>,
-    cache: Mutex<HashMap<String, Arc<OnceLock<Lookup>>>>,
+    cache: Mutex<foldhash::HashMap<String, Arc<OnceLock<Lookup>>>>,
 }
 
 impl Resolver {

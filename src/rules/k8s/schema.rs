@@ -3,6 +3,7 @@ use crate::model::kubernetes::K8sObject;
 use crate::model::kustomize::EntryKind;
 use crate::model::{Project, Role};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::schema::instance::Yaml;
 use crate::schema::resolve::{Lookup, Origin, Resolver};
 use crate::schema::{crd, json};
 use crate::source::Span;
@@ -150,6 +151,13 @@ fn check_object<'a>(
         }
     };
     let root = p.doc(o);
+    // Most objects are valid and simple: read as YAML, they need no JSON built.
+    let repeated_keys = p.yaml(o.file).is_none_or(|y| !y.duplicates.is_empty());
+    if let Some(view) = Yaml::plain(root, repeated_keys).filter(|_| root.get("sops").is_none()) {
+        if schema.quick_valid(view) == Some(true) {
+            return (Vec::new(), None);
+        }
+    }
     // Flux substitutes `${VAR}` after the build; such values are unknown until then.
     let mut instance = json::instance(root, &p.files[o.file].text, &["${"]);
     // SOPS-encrypted manifests carry their metadata in a top-level `sops` key, which Flux's
