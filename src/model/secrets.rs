@@ -10,42 +10,44 @@ use std::sync::LazyLock;
 /// (what it is, with its article; pattern). Every pattern is anchored on a prefix real tokens
 /// carry. Tokens are ASCII, so `\b` and `\s` are read as ASCII: Unicode ones made compiling
 /// these the largest fixed cost of a run on a small repository.
+const SHAPE_PATTERNS: [(&str, &str); 11] = [
+    // The header must be followed by key material (base64, possibly after `\n` escapes in a
+    // quoted string, or the PEM headers of an encrypted key), so a check such as
+    // `startswith(key, "-----BEGIN RSA PRIVATE KEY-----")` or a templated body is no key.
+    (
+        "a private key",
+        r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(\s|\\n|\\r)*([A-Za-z0-9+/=]{16}|Proc-Type:|Version:)",
+    ),
+    ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    ("a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("an AWS access key ID", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("a Stripe secret key", r"\b(sk|rk)_live_[0-9A-Za-z]{24,}"),
+    ("a Vault token", r"\bhvs\.[A-Za-z0-9_-]{24,}"),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    (
+        "a K3s/RKE2 join token",
+        r"\bK10[0-9a-f]{16,}::[A-Za-z0-9_-]+:[A-Za-z0-9]{6,}",
+    ),
+];
+
+/// Each shape on its own, compiled only for a text that holds one (most hold none).
 static SHAPES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    [
-        // The header must be followed by key material (base64, possibly after `\n` escapes in a
-        // quoted string, or the PEM headers of an encrypted key), so a check such as
-        // `startswith(key, "-----BEGIN RSA PRIVATE KEY-----")` or a templated body is no key.
-        (
-            "a private key",
-            r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----(\s|\\n|\\r)*([A-Za-z0-9+/=]{16}|Proc-Type:|Version:)",
-        ),
-        ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
-        ("a GitHub token", r"\bgithub_pat_[A-Za-z0-9_]{22,}"),
-        ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-        ("an AWS access key ID", r"\b(AKIA|ASIA)[0-9A-Z]{16}\b"),
-        ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
-        ("a Stripe secret key", r"\b(sk|rk)_live_[0-9A-Za-z]{24,}"),
-        ("a Vault token", r"\bhvs\.[A-Za-z0-9_-]{24,}"),
-        ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-        (
-            "a K3s/RKE2 join token",
-            r"\bK10[0-9a-f]{16,}::[A-Za-z0-9_-]+:[A-Za-z0-9]{6,}",
-        ),
-    ]
-    .into_iter()
-    .map(|(what, re)| (what, ascii_regex(re).expect("static pattern")))
-    .collect()
+    SHAPE_PATTERNS
+        .iter()
+        .map(|&(what, re)| (what, ascii_regex(re).expect("static pattern")))
+        .collect()
 });
 
 /// All the shapes at once: most text holds none, and one search says so.
 static ANY_SHAPE: LazyLock<Regex> = LazyLock::new(|| {
-    let all: Vec<String> = SHAPES
+    let all: Vec<String> = SHAPE_PATTERNS
         .iter()
-        .map(|(_, re)| format!("(?:{})", re.as_str()))
+        .map(|(_, re)| format!("(?:{re})"))
         .collect();
-    // Already ASCII: the patterns are the rewritten ones.
-    Regex::new(&all.join("|")).expect("static pattern")
+    ascii_regex(&all.join("|")).expect("static pattern")
 });
 
 static PEM_END: LazyLock<Regex> = LazyLock::new(|| {
