@@ -99,7 +99,10 @@ pub fn discover(root: &Path, threads: usize) -> Vec<(PathBuf, FileKind)> {
 /// other byte. Splitting each path into components at every comparison made sorting a
 /// monorepo's paths the costliest part of discovering them.
 fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
     let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     // After the common prefix: the end of a path first, then a separator, then other bytes.
     let rank = |c: Option<&u8>| match c {
@@ -136,8 +139,22 @@ mod tests {
     #[test]
     fn path_order_is_paths_own_order() {
         let paths = [
-            "/r/a", "/r/a/b", "/r/a.b", "/r/a-b/c", "/r/a/b.yaml", "/r/ab", "/r/a0", "/r/A",
-            "/r/a/b/c", "/r/a b", "/r/é", "/r/e", "/r", "/r/a/", "/r/z/a", "/r/a_/x",
+            "/r/a",
+            "/r/a/b",
+            "/r/a.b",
+            "/r/a-b/c",
+            "/r/a/b.yaml",
+            "/r/ab",
+            "/r/a0",
+            "/r/A",
+            "/r/a/b/c",
+            "/r/a b",
+            "/r/é",
+            "/r/e",
+            "/r",
+            "/r/a/",
+            "/r/z/a",
+            "/r/a_/x",
         ];
         for a in paths {
             for b in paths {
