@@ -286,6 +286,7 @@ fn load_timed(
         })
         .collect();
     let mut files = Files::default();
+    files.reserve(found.len());
     for ((path, kind), (rel, text)) in found.into_iter().zip(read) {
         files.push(rel, path, kind, text);
     }
@@ -395,10 +396,17 @@ struct Files {
     sources: Vec<SourceFile>,
     kinds: Vec<FileKind>,
     unreadable: Vec<Option<String>>,
-    by_rel: HashMap<String, usize>,
+    by_rel: foldhash::HashMap<String, usize>,
 }
 
 impl Files {
+    fn reserve(&mut self, n: usize) {
+        self.sources.reserve(n);
+        self.kinds.reserve(n);
+        self.unreadable.reserve(n);
+        self.by_rel.reserve(n);
+    }
+
     fn push(
         &mut self,
         rel: String,

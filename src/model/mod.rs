@@ -115,7 +115,7 @@ pub struct Project {
     /// apply it.
     pub owners: Vec<Vec<gitops::Owner>>,
     /// Path → file, so lookups stay constant-time on a monorepo.
-    pub by_rel: HashMap<String, FileId>,
+    pub by_rel: foldhash::HashMap<String, FileId>,
     /// Directory → its kustomization.
     pub kustomization_by_dir: HashMap<String, usize>,
     /// Kind → name → the Kubernetes objects (indexes into `k8s`) of that kind and name.
