@@ -473,17 +473,31 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
     if rel.starts_with('/') {
         return None;
     }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in rel.split('/') {
+    // Built in place: every kustomization entry and module source is joined.
+    let mut out = String::with_capacity(dir.len() + rel.len() + 1);
+    let parts = dir.split('/').map(|p| (p, true));
+    for (part, in_dir) in parts.chain(rel.split('/').map(|p| (p, false))) {
         match part {
-            "" | "." => {}
+            "" => {}
+            "." | ".." if in_dir => push_part(&mut out, part),
+            "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            p => parts.push(p),
+            p => push_part(&mut out, p),
         }
     }
-    Some(parts.join("/"))
+    Some(out)
+}
+
+fn push_part(out: &mut String, part: &str) {
+    if !out.is_empty() {
+        out.push('/');
+    }
+    out.push_str(part);
 }
 
 /// Whether a `templatefile()`/`file()` call feeds user-data, judged by the attribute it is in.
@@ -793,4 +807,55 @@ fn missing_sources(project: &Project) -> Vec<MissingSource> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::join;
+
+    /// The plain reading: a list of parts, `..` popping one.
+    fn by_parts(dir: &str, rel: &str) -> Option<String> {
+        if rel.starts_with('/') {
+            return None;
+        }
+        let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+        for part in rel.split('/') {
+            match part {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                p => parts.push(p),
+            }
+        }
+        Some(parts.join("/"))
+    }
+
+    #[test]
+    fn join_resolves_dots_as_a_list_of_parts_would() {
+        let dirs = ["", "a", "a/b", "a/b/c", "a//b", "a/b/", "a/./b", "a/../b"];
+        let rels = [
+            "",
+            ".",
+            "..",
+            "x",
+            "./x",
+            "../x",
+            "../../x",
+            "../../../x",
+            "x/..",
+            "x/../..",
+            "x//y",
+            "x/./y/",
+            "/x",
+            "..x",
+            ".x/..",
+            "a/../../b",
+        ];
+        for dir in dirs {
+            for rel in rels {
+                assert_eq!(join(dir, rel), by_parts(dir, rel), "{dir:?} + {rel:?}");
+            }
+        }
+    }
 }
