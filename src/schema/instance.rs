@@ -7,6 +7,7 @@ use crate::parse::yaml::{Style, YNode, YValue};
 use crate::schema::json::{plain_scalar, Plain};
 use serde_json::{Number, Value};
 
+/// The JSON type of an instance, with a scalar's value.
 pub enum Kind {
     Null,
     Bool(bool),
@@ -18,7 +19,7 @@ pub enum Kind {
 
 pub trait Instance<'i>: Copy + 'i {
     fn kind(self) -> Kind;
-    /// An array's items or an object's properties.
+    /// How many items an array has, or properties an object has; 0 for anything else.
     fn size(self) -> usize;
     /// Whether `property` is a search of a sorted map, rather than a scan.
     const INDEXED: bool;
