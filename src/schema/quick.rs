@@ -89,6 +89,14 @@ impl<'a> Quick<'_, 'a> {
         let props = || matches!(kind, Kind::Object).then(|| v.size());
         let items = || matches!(kind, Kind::Array).then(|| v.size());
         match key {
+            // What these say of an object's properties or an array's items, any other value
+            // satisfies.
+            "required" | "properties" | "patternProperties" | "additionalProperties"
+                if !matches!(kind, Kind::Object) =>
+            {
+                Some(true)
+            }
+            "items" if !matches!(kind, Kind::Array) => Some(true),
             "type" => types(x, kind),
             "enum" => one_of_values(x, v, kind),
             "required" => required(x, v),
@@ -126,15 +134,13 @@ impl<'a> Quick<'_, 'a> {
         }
     }
 
+    /// `v` is an object.
     fn properties<'i, I: Instance<'i>>(
         &self,
         props: &'a Value,
         v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Kind::Object = v.kind() else {
-            return Some(true);
-        };
         let props = props.as_object()?;
         // The pairs a name is in both; looked up from the smaller side where both sides are
         // sorted maps, as cloud-init's schema has 56 modules of a few properties each and a
@@ -152,15 +158,13 @@ impl<'a> Quick<'_, 'a> {
         }
     }
 
+    /// `v` is an object.
     fn pattern_properties<'i, I: Instance<'i>>(
         &self,
         pats: &'a Value,
         v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Kind::Object = v.kind() else {
-            return Some(true);
-        };
         let mut verdict = Some(true);
         for (pattern, sub) in pats.as_object()? {
             let re = regex(pattern)?;
@@ -176,6 +180,7 @@ impl<'a> Quick<'_, 'a> {
         verdict
     }
 
+    /// `v` is an object.
     fn additional_properties<'i, I: Instance<'i>>(
         &self,
         m: &'a serde_json::Map<String, Value>,
@@ -183,9 +188,6 @@ impl<'a> Quick<'_, 'a> {
         v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Kind::Object = v.kind() else {
-            return Some(true);
-        };
         let props = match m.get("properties") {
             None => None,
             Some(Value::Object(p)) => Some(p),
@@ -206,6 +208,7 @@ impl<'a> Quick<'_, 'a> {
         )
     }
 
+    /// `v` is an array.
     fn items<'i, I: Instance<'i>>(
         &self,
         m: &serde_json::Map<String, Value>,
@@ -213,9 +216,6 @@ impl<'a> Quick<'_, 'a> {
         v: I,
         depth: usize,
     ) -> Option<bool> {
-        let Kind::Array = v.kind() else {
-            return Some(true);
-        };
         // Tuple forms (an `items` array, 2020-12's `prefixItems`) are left to the validator.
         if !(items.is_object() || items.is_boolean())
             || (self.draft != Draft::Draft4 && m.contains_key("prefixItems"))
@@ -391,10 +391,8 @@ fn one_of_values<'i>(options: &Value, v: impl Instance<'i>, kind: &Kind) -> Opti
     (!numeric).then_some(false)
 }
 
+/// `v` is an object.
 fn required<'i>(names: &Value, v: impl Instance<'i>) -> Option<bool> {
-    let Kind::Object = v.kind() else {
-        return Some(true);
-    };
     for name in names.as_array()? {
         if v.property(name.as_str()?).is_none() {
             return Some(false);
