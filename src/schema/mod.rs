@@ -154,7 +154,12 @@ pub(crate) fn gunzip_json(gz: &[u8]) -> Option<Value> {
 
 pub(crate) fn gunzip(gz: &[u8]) -> Option<String> {
     use std::io::Read;
-    let mut text = String::new();
+    // A gzip member ends with its text's length (mod 2^32): reserving it up front spares growing
+    // the buffer by doubling, which copied the text and touched twice its memory.
+    let size = gz
+        .last_chunk::<4>()
+        .map_or(0, |&n| u32::from_le_bytes(n) as usize);
+    let mut text = String::with_capacity(size);
     flate2::read::GzDecoder::new(gz)
         .read_to_string(&mut text)
         .ok()?;
