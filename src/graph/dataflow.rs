@@ -12,22 +12,45 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::VecDeque;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-enum Node {
-    Entity(Address),
-    Input(String, String),
+/// Names borrowed from the project: a node is copied into each edge and map that holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Node<'p> {
+    Entity(&'p Address),
+    Input(&'p str, &'p str),
     /// `*` stands for the whole module (`depends_on = [module.m]`, `module.m` as a value).
-    Output(String, String),
+    Output(&'p str, &'p str),
     /// `count`, `for_each`, `depends_on`, `providers`: every output waits for them.
-    Meta(String),
+    Meta(&'p str),
 }
 
-impl Node {
+impl<'p> Node<'p> {
     /// The block the node belongs to: `module.keyvault`, `aws_instance.web`.
     fn owner(&self) -> String {
+        self.owner_key().to_string()
+    }
+
+    /// `owner` before it is written out.
+    fn owner_key(&self) -> Owner<'p> {
+        match *self {
+            Node::Entity(Address::Module(c)) => Owner::Module(c),
+            Node::Entity(a) => Owner::Block(a),
+            Node::Input(c, _) | Node::Output(c, _) | Node::Meta(c) => Owner::Module(c),
+        }
+    }
+}
+
+/// A block, equal to another exactly when their names are.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Owner<'p> {
+    Block(&'p Address),
+    Module(&'p str),
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Node::Entity(a) => a.to_string(),
-            Node::Input(c, _) | Node::Output(c, _) | Node::Meta(c) => format!("module.{c}"),
+            Owner::Block(a) => a.fmt(f),
+            Owner::Module(c) => write!(f, "module.{c}"),
         }
     }
 }
@@ -74,24 +97,19 @@ struct Hop {
 }
 
 #[derive(Default)]
-struct Flow {
-    g: DiGraph<Node, Option<Hop>>,
-    idx: HashMap<Node, NodeIndex>,
+struct Flow<'p> {
+    g: DiGraph<Node<'p>, Option<Hop>>,
+    idx: HashMap<Node<'p>, NodeIndex>,
     /// Module calls whose source infralint could not read.
-    opaque: HashSet<String>,
+    opaque: HashSet<&'p str>,
 }
 
-impl Flow {
-    fn node(&mut self, n: Node) -> NodeIndex {
-        if let Some(&i) = self.idx.get(&n) {
-            return i;
-        }
-        let i = self.g.add_node(n.clone());
-        self.idx.insert(n, i);
-        i
+impl<'p> Flow<'p> {
+    fn node(&mut self, n: Node<'p>) -> NodeIndex {
+        *self.idx.entry(n).or_insert_with(|| self.g.add_node(n))
     }
 
-    fn edge(&mut self, a: Node, b: Node, hop: Option<Hop>) {
+    fn edge(&mut self, a: Node<'p>, b: Node<'p>, hop: Option<Hop>) {
         let (a, b) = (self.node(a), self.node(b));
         self.g.add_edge(a, b, hop);
     }
@@ -108,7 +126,7 @@ impl Flow {
                     }
                     (from, to) => {
                         let read = match to {
-                            Node::Output(c, o) if o != "*" => format!("module.{c}.{o}"),
+                            Node::Output(c, o) if *o != "*" => format!("module.{c}.{o}"),
                             to => to.owner(),
                         };
                         format!("`{}` reads `{read}` here", from.owner())
@@ -123,14 +141,17 @@ impl Flow {
 }
 
 /// Output name → the inputs it reads, with where the output is declared.
-type Summary = HashMap<String, (FileId, Span, HashSet<String>)>;
+type Summary<'p> = HashMap<&'p str, (FileId, Span, HashSet<&'p str>)>;
 
-struct Builder<'a> {
-    p: &'a Project,
-    summaries: HashMap<usize, Option<Summary>>,
+/// Arguments a module call passes, by call name: the child module (if local), argument names.
+type Calls<'p> = HashMap<&'p str, (Option<usize>, Vec<&'p str>)>;
+
+struct Builder<'p> {
+    p: &'p Project,
+    summaries: HashMap<usize, Option<Summary<'p>>>,
     visiting: HashSet<usize>,
     /// Flows built for a summary, kept for the module's own turn.
-    flows: HashMap<usize, Flow>,
+    flows: HashMap<usize, Flow<'p>>,
     /// How many summaries were refused because their module was being summarised (a module
     /// calling itself): a flow built meanwhile lacks them and is not kept.
     refused: usize,
@@ -158,58 +179,59 @@ pub fn cycles(p: &Project) -> Vec<TfCycle> {
     out
 }
 
-impl Builder<'_> {
-    fn flow(&mut self, m: usize) -> Flow {
-        let entities = self.p.entities(m);
+impl<'p> Builder<'p> {
+    fn flow(&mut self, m: usize) -> Flow<'p> {
+        let p: &'p Project = self.p;
+        let entities = p.entities(m);
         let known: HashSet<&Address> = entities.iter().map(|e| e.addr).collect();
-        let mut calls: HashMap<String, (Option<usize>, Vec<String>)> = HashMap::default();
+        let mut calls: Calls<'p> = HashMap::default();
         for e in &entities {
-            if let Address::Module(c) = &e.addr {
+            if let Address::Module(c) = e.addr {
                 let args = e
                     .block
                     .attrs
                     .iter()
-                    .map(|a| a.name.clone())
-                    .filter(|a| !META.contains(&a.as_str()))
+                    .map(|a| a.name.as_str())
+                    .filter(|a| !META.contains(a))
                     .collect();
-                calls.insert(c.clone(), (self.p.local_child(m, e.block), args));
+                calls.insert(c, (p.local_child(m, e.block), args));
             }
         }
         let mut f = Flow::default();
         for (c, (child, _)) in &calls {
             if child.is_none() {
-                f.opaque.insert(c.clone());
+                f.opaque.insert(c);
             }
         }
         for e in &entities {
-            let Address::Module(c) = &e.addr else {
-                let from = Node::Entity(e.addr.clone());
-                f.node(from.clone());
+            let Address::Module(c) = e.addr else {
+                let from = Node::Entity(e.addr);
+                f.node(from);
                 // A variable's `validation` reads the variable itself; that is no dependency.
                 for r in e
                     .refs
                     .iter()
                     .filter(|r| !(matches!(e.addr, Address::Var(_)) && r.addr == *e.addr))
                 {
-                    self.link(&mut f, &from, r, e.file, &known, &calls);
+                    self.link(&mut f, from, r, e.file, &known, &calls);
                 }
                 continue;
             };
             let mut in_attrs = HashSet::default();
             for a in &e.block.attrs {
                 let from = if META.contains(&a.name.as_str()) {
-                    Node::Meta(c.clone())
+                    Node::Meta(c)
                 } else {
-                    Node::Input(c.clone(), a.name.clone())
+                    Node::Input(c, &a.name)
                 };
-                f.node(from.clone());
+                f.node(from);
                 for r in &a.refs {
                     in_attrs.insert(r.span);
-                    self.link(&mut f, &from, r, e.file, &known, &calls);
+                    self.link(&mut f, from, r, e.file, &known, &calls);
                 }
             }
             for r in e.refs.iter().filter(|r| !in_attrs.contains(&r.span)) {
-                self.link(&mut f, &Node::Meta(c.clone()), r, e.file, &known, &calls);
+                self.link(&mut f, Node::Meta(c), r, e.file, &known, &calls);
             }
         }
         f
@@ -217,27 +239,27 @@ impl Builder<'_> {
 
     fn link(
         &mut self,
-        f: &mut Flow,
-        from: &Node,
-        r: &crate::model::terraform::TfRef,
+        f: &mut Flow<'p>,
+        from: Node<'p>,
+        r: &'p crate::model::terraform::TfRef,
         file: FileId,
         known: &HashSet<&Address>,
-        calls: &HashMap<String, (Option<usize>, Vec<String>)>,
+        calls: &Calls<'p>,
     ) {
         let to = match &r.addr {
             Address::Module(c) => {
-                let Some((child, args)) = calls.get(c) else {
+                let Some((child, args)) = calls.get(c.as_str()) else {
                     return;
                 };
-                let out = r.output.clone().unwrap_or_else(|| "*".to_string());
-                self.output(f, c, &out, *child, args);
-                Node::Output(c.clone(), out)
+                let out = r.output.as_deref().unwrap_or("*");
+                self.output(f, c, out, *child, args);
+                Node::Output(c, out)
             }
-            a if known.contains(a) => Node::Entity(a.clone()),
+            a if known.contains(a) => Node::Entity(a),
             _ => return,
         };
         f.edge(
-            from.clone(),
+            from,
             to,
             Some(Hop {
                 file,
@@ -248,16 +270,23 @@ impl Builder<'_> {
     }
 
     /// Adds `module.c`'s output node with what it depends on inside the child.
-    fn output(&mut self, f: &mut Flow, c: &str, out: &str, child: Option<usize>, args: &[String]) {
-        let node = Node::Output(c.to_string(), out.to_string());
+    fn output(
+        &mut self,
+        f: &mut Flow<'p>,
+        c: &'p str,
+        out: &'p str,
+        child: Option<usize>,
+        args: &[&'p str],
+    ) {
+        let node = Node::Output(c, out);
         if f.idx.contains_key(&node) {
             return;
         }
-        f.edge(node.clone(), Node::Meta(c.to_string()), None);
+        f.edge(node, Node::Meta(c), None);
         if out == "*" {
             // Waiting for a whole module means waiting for everything it was given.
             for a in args {
-                f.edge(node.clone(), Node::Input(c.to_string(), a.clone()), None);
+                f.edge(node, Node::Input(c, a), None);
             }
             return;
         }
@@ -268,12 +297,16 @@ impl Builder<'_> {
         let Some((file, span, inputs)) = summary.get(out) else {
             return;
         };
-        let mut inputs: Vec<&String> = inputs.iter().filter(|i| args.contains(i)).collect();
+        let mut inputs: Vec<&'p str> = inputs
+            .iter()
+            .copied()
+            .filter(|i| args.contains(i))
+            .collect();
         inputs.sort();
         for i in inputs {
             f.edge(
-                node.clone(),
-                Node::Input(c.to_string(), i.clone()),
+                node,
+                Node::Input(c, i),
                 Some(Hop {
                     file: *file,
                     span: *span,
@@ -283,7 +316,7 @@ impl Builder<'_> {
         }
     }
 
-    fn summary(&mut self, m: usize) -> Option<Summary> {
+    fn summary(&mut self, m: usize) -> Option<Summary<'p>> {
         if let Some(s) = self.summaries.get(&m) {
             return s.clone();
         }
@@ -294,19 +327,20 @@ impl Builder<'_> {
         let refused = self.refused;
         let flow = self.flow(m);
         let mut summary = Summary::default();
-        for e in self.p.entities(m) {
-            let Address::Output(name) = &e.addr else {
+        let p: &'p Project = self.p;
+        for e in p.entities(m) {
+            let Address::Output(name) = e.addr else {
                 continue;
             };
-            let Some(&start) = flow.idx.get(&Node::Entity(e.addr.clone())) else {
+            let Some(&start) = flow.idx.get(&Node::Entity(e.addr)) else {
                 continue;
             };
             let mut inputs = HashSet::default();
             let mut seen = HashSet::from_iter([start]);
             let mut queue = VecDeque::from([start]);
             while let Some(n) = queue.pop_front() {
-                if let Node::Entity(Address::Var(v)) = &flow.g[n] {
-                    inputs.insert(v.clone());
+                if let Node::Entity(Address::Var(v)) = flow.g[n] {
+                    inputs.insert(v.as_str());
                 }
                 for next in flow.g.neighbors(n) {
                     if seen.insert(next) {
@@ -314,7 +348,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            summary.insert(name.clone(), (e.file, e.header, inputs));
+            summary.insert(name, (e.file, e.header, inputs));
         }
         self.visiting.remove(&m);
         if self.refused == refused {
@@ -340,22 +374,14 @@ fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
             }
         }
     }
-    // The same at the level of whole blocks.
-    let mut owners: DiGraph<String, ()> = DiGraph::new();
-    let mut at: HashMap<String, NodeIndex> = HashMap::default();
-    // Each node's owner named once, not once for each edge at it.
+    // The same at the level of whole blocks, named only where a cycle is found.
+    let mut owners: DiGraph<Owner<'_>, ()> = DiGraph::new();
+    let mut at: HashMap<Owner<'_>, NodeIndex> = HashMap::default();
     let owner_of: Vec<NodeIndex> =
         f.g.node_weights()
             .map(|n| {
-                let name = n.owner();
-                match at.get(&name) {
-                    Some(&i) => i,
-                    None => {
-                        let i = owners.add_node(name.clone());
-                        at.insert(name, i);
-                        i
-                    }
-                }
+                *at.entry(n.owner_key())
+                    .or_insert_with(|| owners.add_node(n.owner_key()))
             })
             .collect();
     for e in f.g.edge_references() {
@@ -365,7 +391,8 @@ fn module_cycles(p: &Project, m: usize, f: &Flow) -> Vec<TfCycle> {
         }
     }
     for scc in tarjan_scc(&owners).into_iter().filter(|s| s.len() > 1) {
-        let names: HashSet<&String> = scc.iter().map(|&n| &owners[n]).collect();
+        let names: Vec<String> = scc.iter().map(|&n| owners[n].to_string()).collect();
+        let names: HashSet<&String> = names.iter().collect();
         let explained = out
             .iter()
             .any(|c: &TfCycle| c.chain.iter().filter(|o| names.contains(o)).count() >= 2);
@@ -534,9 +561,13 @@ pub fn terragrunt_cycles(p: &Project) -> Vec<TfCycle> {
             );
         }
     }
+    let dirs: Vec<Address> = g
+        .node_weights()
+        .map(|d| Address::Block(d.clone()))
+        .collect();
     let flow = Flow {
         g: g.map(
-            |_, d| Node::Entity(Address::Block(d.clone())),
+            |i, _| Node::Entity(&dirs[i.index()]),
             |_, s| Some(s.clone()),
         ),
         idx: HashMap::default(),
