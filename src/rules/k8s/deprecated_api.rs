@@ -115,7 +115,13 @@ fn installed(p: &Project) -> HashMap<&'static str, (u32, u32)> {
             *e = (*e).max(v);
         }
     };
-    for f in &p.files {
+    // Flux writes its version at the top of gotk-components.yaml; one search over each text
+    // rules out the rest more cheaply than splitting every file into lines.
+    for f in p
+        .files
+        .iter()
+        .filter(|f| f.text.contains("# Flux Version:"))
+    {
         if let Some(v) = f
             .text
             .lines()
