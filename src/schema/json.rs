@@ -5,6 +5,7 @@ use crate::parse::yaml::{Style, YNode, YValue};
 use crate::source::Span;
 use jsonschema::paths::{Location, LocationSegment};
 use serde_json::{Map, Number, Value};
+use std::fmt::Write;
 
 /// The instance, and the JSON pointers of values that are not known until render time
 /// (template interpolations, unexpanded aliases): errors at or under them are not reported.
@@ -65,8 +66,7 @@ fn convert(
                 .enumerate()
                 .map(|(i, item)| {
                     let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&i.to_string());
+                    let _ = write!(pointer, "/{i}");
                     let v = convert(item, is_template, pointer, unknown, depth + 1);
                     pointer.truncate(len);
                     v
@@ -112,12 +112,10 @@ fn merge_into(
         }
         let len = pointer.len();
         pointer.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => pointer.push_str("~0"),
-                '/' => pointer.push_str("~1"),
-                c => pointer.push(c),
-            }
+        if key.contains(['~', '/']) {
+            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        } else {
+            pointer.push_str(&key);
         }
         if is_template(k.span) {
             unknown.push(pointer.clone());
@@ -316,5 +314,13 @@ mod tests {
     fn merge_keys_are_flattened_and_own_keys_win() {
         let v = json_of("base: &b {x: 1, y: 2}\nobj:\n  <<: *b\n  y: 3\n");
         assert_eq!(v["obj"], serde_json::json!({"x": 1, "y": 3}));
+    }
+
+    #[test]
+    fn unknown_values_are_named_by_json_pointer() {
+        let yaml = "a/b~c: ${x}\nlist:\n  - plain\n  - ${y}\n\"${k}\": 1\n";
+        let stream = crate::parse::yaml::parse(yaml, 0);
+        let found = instance(&stream.docs[0].root, yaml, &["${"]);
+        assert_eq!(found.unknown, ["/a~1b~0c", "/list/1", "/${k}"]);
     }
 }

@@ -11,7 +11,7 @@ use super::instance::{Instance, Kind};
 use jsonschema::Draft;
 use regex::Regex;
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, LazyLock, Mutex};
 
 /// Annotations and containers: keywords no draft asserts on. `x-…` extensions too.
@@ -487,8 +487,8 @@ impl Pattern {
 
 /// Patterns translated from ECMAScript as the validator translates them, compiled once.
 fn regex(pattern: &str) -> Option<Arc<Pattern>> {
-    static CACHE: LazyLock<Mutex<HashMap<String, Option<Arc<Pattern>>>>> =
-        LazyLock::new(Mutex::default);
+    type Cache = foldhash::HashMap<String, Option<Arc<Pattern>>>;
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
     if let Some(found) = CACHE.lock().ok()?.get(pattern) {
         return found.clone();
     }
