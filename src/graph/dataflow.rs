@@ -39,7 +39,8 @@ impl<'p> Node<'p> {
     }
 }
 
-/// A block, equal to another exactly when their names are.
+/// A block of a module's flow, equal to another exactly when their names are (a module call
+/// is always `Module`; `Address::Block` names only Terragrunt units, which never meet one).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Owner<'p> {
     Block(&'p Address),
