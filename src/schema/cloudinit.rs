@@ -8,7 +8,11 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-const DATA: &[u8] = include_bytes!("../../schemas/cloud-init/schema-cloud-config-v1.json.gz");
+/// Decompressed by `build.rs`.
+const DATA: &str = include_str!(concat!(
+    env!("OUT_DIR"),
+    "/cloud-init-schema-cloud-config-v1.json"
+));
 const BASE: &str = "https://cloud-init.infralint.invalid/schema-cloud-config-v1.json";
 
 pub struct CloudSchema {
@@ -27,7 +31,7 @@ pub fn schema() -> Option<&'static CloudSchema> {
 }
 
 fn load() -> Option<CloudSchema> {
-    let schema = super::gunzip_json(DATA)?;
+    let schema: Value = serde_json::from_str(DATA).ok()?;
     let mut known: BTreeSet<String> = properties(&schema).collect();
     let mut deprecating = BTreeSet::new();
     let mut memo = HashMap::new();

@@ -1,10 +1,9 @@
 //! Kubernetes built-in kinds: definitions embedded per version (from `scripts/import-k8s-schemas`),
-//! decompressed on first use, with the strict flavour derived at load time.
+//! read on first use, with the strict flavour derived at load time.
 
 use super::quick::Quick;
 use super::Compiled;
 
-use serde_json::value::RawValue;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -12,17 +11,25 @@ use std::sync::{Arc, OnceLock};
 /// Supported versions, oldest first; the last is the default.
 pub const VERSIONS: [&str; 3] = ["1.35", "1.36", "1.37"];
 
-const DATA: [(&[u8], &str); 3] = [
+/// Where a definition is in its version's text: (name, start, end).
+type Index = &'static [(&'static str, usize, usize)];
+
+/// (definitions, where each is in them, group/version/kind index); `build.rs` decompresses
+/// the definitions and writes their index.
+const DATA: [(&str, Index, &str); 3] = [
     (
-        include_bytes!("../../schemas/k8s/v1.35/definitions.json.gz"),
+        include_str!(concat!(env!("OUT_DIR"), "/k8s-v1.35-definitions.json")),
+        include!(concat!(env!("OUT_DIR"), "/k8s-v1.35-definitions.rs")),
         include_str!("../../schemas/k8s/v1.35/gvk.json"),
     ),
     (
-        include_bytes!("../../schemas/k8s/v1.36/definitions.json.gz"),
+        include_str!(concat!(env!("OUT_DIR"), "/k8s-v1.36-definitions.json")),
+        include!(concat!(env!("OUT_DIR"), "/k8s-v1.36-definitions.rs")),
         include_str!("../../schemas/k8s/v1.36/gvk.json"),
     ),
     (
-        include_bytes!("../../schemas/k8s/v1.37/definitions.json.gz"),
+        include_str!(concat!(env!("OUT_DIR"), "/k8s-v1.37-definitions.json")),
+        include!(concat!(env!("OUT_DIR"), "/k8s-v1.37-definitions.rs")),
         include_str!("../../schemas/k8s/v1.37/gvk.json"),
     ),
 ];
@@ -46,7 +53,7 @@ pub struct Builtins {
     host: String,
     strict: bool,
     /// Each definition's text, and its JSON (closed when strict) once something needs it.
-    defs: foldhash::HashMap<&'static str, (&'static RawValue, OnceLock<Option<Value>>)>,
+    defs: foldhash::HashMap<&'static str, (&'static str, OnceLock<Option<Value>>)>,
 }
 
 impl Builtins {
@@ -62,7 +69,7 @@ impl Builtins {
         let (raw, parsed) = self.defs.get(definition)?;
         parsed
             .get_or_init(|| {
-                let mut def: Value = serde_json::from_str(raw.get()).ok()?;
+                let mut def: Value = serde_json::from_str(raw).ok()?;
                 if self.strict {
                     close_objects(&mut def, true);
                 }
@@ -146,28 +153,20 @@ pub fn builtins(version: &str, strict: bool) -> Option<&'static Builtins> {
 }
 
 fn load(i: usize, strict: bool) -> Option<Builtins> {
-    #[derive(serde::Deserialize)]
-    struct Document<'a> {
-        #[serde(rename = "$defs", borrow)]
-        defs: HashMap<&'a str, &'a RawValue>,
-    }
-    // Kept for the life of the process, as the definitions are: borrowing each definition's
-    // text from it spares copying 860 of them.
-    let text: &'static str = Box::leak(super::gunzip(DATA[i].0)?.into_boxed_str());
-    let document: Document = serde_json::from_str(text).ok()?;
+    let (text, index, gvk) = DATA[i];
     Some(Builtins {
-        gvk: serde_json::from_str(DATA[i].1).ok()?,
+        gvk: serde_json::from_str(gvk).ok()?,
         host: format!(
             "v{}{}.k8s.invalid",
             VERSIONS[i].replace('.', "-"),
             if strict { "-strict" } else { "" }
         ),
         strict,
-        defs: document
-            .defs
-            .into_iter()
-            .map(|(name, raw)| (name, (raw, OnceLock::new())))
-            .collect(),
+        // Each definition's text is borrowed from the binary, not copied (860 of them).
+        defs: index
+            .iter()
+            .map(|&(name, start, end)| Some((name, (text.get(start..end)?, OnceLock::new()))))
+            .collect::<Option<_>>()?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! Offline JSON-schema validation: Kubernetes built-ins (embedded, per version), custom
-//! resources (CRDs in the repository, catalog directories) and cloud-init. Data is decompressed
-//! and validators are compiled on first use only.
+//! resources (CRDs in the repository, catalog directories) and cloud-init. Data is read and
+//! validators are compiled on first use only.
 
 pub mod cloudinit;
 pub mod crd;
@@ -146,24 +146,6 @@ pub(crate) fn build(
                 .build(schema)
         })
         .map_err(|e| e.to_string())
-}
-
-pub(crate) fn gunzip_json(gz: &[u8]) -> Option<Value> {
-    serde_json::from_str(&gunzip(gz)?).ok()
-}
-
-pub(crate) fn gunzip(gz: &[u8]) -> Option<String> {
-    use std::io::Read;
-    // A gzip member ends with its text's length (mod 2^32): reserving it up front spares growing
-    // the buffer by doubling, which copied the text and touched twice its memory.
-    let size = gz
-        .last_chunk::<4>()
-        .map_or(0, |&n| u32::from_le_bytes(n) as usize);
-    let mut text = String::with_capacity(size);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
 }
 
 /// Validates `root` (already converted to `instance`) and maps each error to a YAML span.
