@@ -14,29 +14,63 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/cloud-init/secret-fetch-retry.md"),
 };
 
-/// (name, pattern); a `None` name means "the command as written".
-static FETCHES: LazyLock<Vec<(Option<&str>, Regex)>> = LazyLock::new(|| {
-    [
-        (None, r"\baz\s+keyvault\s+secret\s+(show|download)\b"),
-        (
-            Some("a Key Vault request"),
-            r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net\S*?/(secrets|keys|certificates)/",
-        ),
-        // Azure's managed-identity token; AWS IMDSv2 session tokens and GCP metadata are local.
-        (
-            Some("a managed-identity token request"),
-            r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254/metadata/identity",
-        ),
-        (None, r"\bvault\s+kv\s+get\b"),
-        (None, r"\bvault\s+read\b"),
-        (None, r"\baws\s+secretsmanager\s+get-secret-value\b"),
-        (None, r"\baws\s+ssm\s+get-parameters?\b"),
-        (None, r"\bgcloud\s+secrets\s+versions\s+access\b"),
-    ]
-    .into_iter()
-    .map(|(what, re)| (what, retry::ascii_regex(re).expect("static pattern")))
-    .collect()
-});
+/// A command that fetches a secret: how to name it (`None`: as written), and its pattern,
+/// compiled only for a script holding every word of `needs` (most hold few of them).
+struct Fetch {
+    what: Option<&'static str>,
+    needs: &'static [&'static str],
+    re: LazyLock<Regex>,
+}
+
+static FETCHES: [Fetch; 8] = [
+    Fetch {
+        what: None,
+        needs: &["keyvault"],
+        re: LazyLock::new(|| retry::re(r"\baz\s+keyvault\s+secret\s+(show|download)\b")),
+    },
+    Fetch {
+        what: Some("a Key Vault request"),
+        needs: &[".vault.azure.net"],
+        re: LazyLock::new(|| {
+            retry::re(
+                r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net\S*?/(secrets|keys|certificates)/",
+            )
+        }),
+    },
+    // Azure's managed-identity token; AWS IMDSv2 session tokens and GCP metadata are local.
+    Fetch {
+        what: Some("a managed-identity token request"),
+        needs: &["169.254.169.254/metadata/identity"],
+        re: LazyLock::new(|| {
+            retry::re(r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254/metadata/identity")
+        }),
+    },
+    Fetch {
+        what: None,
+        needs: &["vault", "kv"],
+        re: LazyLock::new(|| retry::re(r"\bvault\s+kv\s+get\b")),
+    },
+    Fetch {
+        what: None,
+        needs: &["vault", "read"],
+        re: LazyLock::new(|| retry::re(r"\bvault\s+read\b")),
+    },
+    Fetch {
+        what: None,
+        needs: &["secretsmanager"],
+        re: LazyLock::new(|| retry::re(r"\baws\s+secretsmanager\s+get-secret-value\b")),
+    },
+    Fetch {
+        what: None,
+        needs: &["ssm"],
+        re: LazyLock::new(|| retry::re(r"\baws\s+ssm\s+get-parameters?\b")),
+    },
+    Fetch {
+        what: None,
+        needs: &["gcloud"],
+        re: LazyLock::new(|| retry::re(r"\bgcloud\s+secrets\s+versions\s+access\b")),
+    },
+];
 
 const EXAMPLE: &str = "retry with a limit and fail hard, as spec 0001 requires:\n  for i in $(seq 1 30); do\n    TOKEN=$(az keyvault secret show --vault-name \"$KV\" --name k3s-token --query value -o tsv 2>/dev/null) && break\n    sleep 10\n  done\n  if [ -z \"$TOKEN\" ]; then echo \"FATAL: no token after 30 attempts\"; exit 1; fi";
 
@@ -89,7 +123,9 @@ fn check_region(
     let (a, file, script, region) = (r.a, r.file, r.script, &r.range);
     let mut fetches: Vec<(usize, usize, String)> = FETCHES
         .iter()
-        .chain(extra)
+        .filter(|f| f.needs.iter().all(|w| a.code.contains(w)))
+        .map(|f| (f.what, &*f.re))
+        .chain(extra.iter().map(|(what, re)| (*what, re)))
         .flat_map(|(what, re)| {
             re.find_iter(&a.code).map(move |m| {
                 let name = what.map_or_else(
