@@ -6,6 +6,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
 use crate::source::{FileId, SourceFile, Span};
+use rayon::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -66,10 +67,14 @@ fn block(src: &SourceFile, start: usize) -> (usize, usize) {
 /// Every suppression in the project.
 pub fn directives(p: &Project) -> Vec<Directive> {
     let mut out = Vec::new();
-    for (file, src) in p.files.iter().enumerate() {
-        if !src.text.contains("infralint") {
-            continue;
-        }
+    // Side by side: the search reads every byte of the repository, and nearly no file has one.
+    let holding: Vec<(FileId, &SourceFile)> = p
+        .files
+        .par_iter()
+        .enumerate()
+        .filter(|(_, src)| src.text.contains("infralint"))
+        .collect();
+    for (file, src) in holding {
         for l in 0..src.line_count() {
             let text = src.line_text(l);
             let Some(c) = DIRECTIVE.captures(text) else {
@@ -160,7 +165,12 @@ pub fn apply(
     suppressed: &mut Vec<(Diagnostic, String)>,
 ) -> Vec<Diagnostic> {
     let mut ds = directives(p);
+    // Finding a finding's line is the costly part, and most files have no suppression.
+    let suppressing: foldhash::HashSet<FileId> = ds.iter().map(|s| s.file).collect();
     diagnostics.retain(|d| {
+        if !suppressing.contains(&d.file) {
+            return true;
+        }
         let line = p.files[d.file].line_col(d.span.start).0 - 1;
         let hit = ds.iter_mut().find(|s| {
             s.file == d.file
