@@ -396,9 +396,9 @@ pub fn owners(p: &Project) -> Vec<Vec<Owner>> {
             out[file].push(owner);
         }
     }
-    for o in &mut out {
+    out.par_iter_mut().for_each(|o| {
         o.sort();
         o.dedup();
-    }
+    });
     out
 }

@@ -598,24 +598,28 @@ fn piece(project: &Project, id: FileId, user_data: &HashSet<FileId>) -> Piece {
 
 /// Builds the typed models once every file is parsed.
 pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
-    let mut modules: BTreeMap<String, Vec<FileId>> = BTreeMap::new();
+    // Most repositories have no `.tofu` file: they are spared a lookup per Terraform file.
+    let any_tofu = project.files.iter().any(|f| f.rel.ends_with(".tofu"));
+    let mut modules: BTreeMap<&str, Vec<FileId>> = BTreeMap::new();
     for (id, kind) in project.kinds.iter().enumerate() {
         // OpenTofu reads `x.tofu` instead of `x.tf` when both exist.
         let rel = &project.files[id].rel;
-        let shadowed = rel
-            .strip_suffix(".tf")
-            .is_some_and(|stem| project.file_by_rel(&format!("{stem}.tofu")).is_some());
+        let shadowed = any_tofu
+            && rel
+                .strip_suffix(".tf")
+                .is_some_and(|stem| project.file_by_rel(&format!("{stem}.tofu")).is_some());
         if matches!(kind, FileKind::Terraform | FileKind::TerraformJson) && !shadowed {
-            modules
-                .entry(project.dir_of(id).to_string())
-                .or_default()
-                .push(id);
+            modules.entry(project.dir_of(id)).or_default().push(id);
         }
     }
-    project.modules = modules
+    let modules = modules
         .into_iter()
-        .map(|(dir, files)| TfModule { dir, files })
+        .map(|(dir, files)| TfModule {
+            dir: dir.to_string(),
+            files,
+        })
         .collect();
+    project.modules = modules;
 
     let mut roles: Vec<Role> = project
         .kinds
