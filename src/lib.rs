@@ -278,17 +278,20 @@ fn load_timed(
     let mut clock = std::time::Instant::now();
     let found = discover::discover(root, threads);
     stats.lap("discover", &mut clock);
-    let read: Vec<(String, Result<String, String>)> = found
-        .par_iter()
-        .map(|(p, _)| {
-            let text = parse::read_text(p, config.max_file_size());
-            (discover::relative(root, p), text)
+    let read: Vec<(SourceFile, FileKind, Option<String>)> = found
+        .into_par_iter()
+        .map(|(path, kind)| {
+            let (text, bad) = split_read(parse::read_text(&path, config.max_file_size()));
+            let rel = discover::relative(root, &path);
+            (SourceFile::new(rel, path, text), kind, bad)
         })
         .collect();
     let mut files = Files::default();
-    files.reserve(found.len());
-    for ((path, kind), (rel, text)) in found.into_iter().zip(read) {
-        files.push(rel, path, kind, text);
+    files.reserve(read.len());
+    for (source, kind, bad) in read {
+        files.sources.push(source);
+        files.kinds.push(kind);
+        files.unreadable.push(bad);
     }
 
     // HCL first: Terraform says which files are templates and which are user-data.
@@ -306,7 +309,19 @@ fn load_timed(
             })
         })
         .collect();
-    let (mut parsed, mut diags) = parse::parse_all(&files.sources, &hcl_jobs, &files.unreadable);
+    // Indexing the paths is serial work, done beside the parse rather than before it.
+    let ((mut parsed, mut diags), by_rel) = rayon::join(
+        || parse::parse_all(&files.sources, &hcl_jobs, &files.unreadable),
+        || {
+            files
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(id, s)| (s.rel.clone(), id))
+                .collect()
+        },
+    );
+    files.by_rel = by_rel;
     let links = link_templates(root, config, &parsed, &mut files);
     parsed.resize_with(files.sources.len(), || Parsed::Nothing);
 
@@ -404,7 +419,6 @@ impl Files {
         self.sources.reserve(n);
         self.kinds.reserve(n);
         self.unreadable.reserve(n);
-        self.by_rel.reserve(n);
     }
 
     fn push(
@@ -414,15 +428,20 @@ impl Files {
         kind: FileKind,
         text: Result<String, String>,
     ) -> usize {
-        let (text, bad) = match text {
-            Ok(t) => (t, None),
-            Err(e) => (String::new(), Some(e)),
-        };
+        let (text, bad) = split_read(text);
         self.by_rel.insert(rel.clone(), self.sources.len());
         self.sources.push(SourceFile::new(rel, abs, text));
         self.kinds.push(kind);
         self.unreadable.push(bad);
         self.sources.len() - 1
+    }
+}
+
+/// A file's text, or an empty one and why it could not be read.
+fn split_read(text: Result<String, String>) -> (String, Option<String>) {
+    match text {
+        Ok(t) => (t, None),
+        Err(e) => (String::new(), Some(e)),
     }
 }
 
