@@ -3,7 +3,7 @@ use crate::model::retry::{self, Function, Region, Verdict};
 use crate::rules::{Context, Rule, RuleMeta};
 use regex::Regex;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 pub struct SecretFetchRetry;
 
@@ -14,63 +14,40 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../../rules/cloud-init/secret-fetch-retry.md"),
 };
 
-/// A command that fetches a secret: how to name it (`None`: as written), and its pattern,
-/// compiled only for a script holding every word of `needs` (most hold few of them).
-struct Fetch {
-    what: Option<&'static str>,
-    needs: &'static [&'static str],
-    re: LazyLock<Regex>,
-}
-
-static FETCHES: [Fetch; 8] = [
-    Fetch {
-        what: None,
-        needs: &["keyvault"],
-        re: LazyLock::new(|| retry::re(r"\baz\s+keyvault\s+secret\s+(show|download)\b")),
-    },
-    Fetch {
-        what: Some("a Key Vault request"),
-        needs: &[".vault.azure.net"],
-        re: LazyLock::new(|| {
-            retry::re(
-                r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net\S*?/(secrets|keys|certificates)/",
-            )
-        }),
-    },
+/// (name, words, pattern): a `None` name means "the command as written". A pattern is
+/// compiled only for a script holding all its words (most hold few of them).
+const FETCHES: [(Option<&str>, &[&str], &str); 8] = [
+    (
+        None,
+        &["keyvault"],
+        r"\baz\s+keyvault\s+secret\s+(show|download)\b",
+    ),
+    (
+        Some("a Key Vault request"),
+        &[".vault.azure.net"],
+        r"\b(curl|wget)\b[^\n;|&]*?[\w-]\.vault\.azure\.net\S*?/(secrets|keys|certificates)/",
+    ),
     // Azure's managed-identity token; AWS IMDSv2 session tokens and GCP metadata are local.
-    Fetch {
-        what: Some("a managed-identity token request"),
-        needs: &["169.254.169.254/metadata/identity"],
-        re: LazyLock::new(|| {
-            retry::re(r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254/metadata/identity")
-        }),
-    },
-    Fetch {
-        what: None,
-        needs: &["vault", "kv"],
-        re: LazyLock::new(|| retry::re(r"\bvault\s+kv\s+get\b")),
-    },
-    Fetch {
-        what: None,
-        needs: &["vault", "read"],
-        re: LazyLock::new(|| retry::re(r"\bvault\s+read\b")),
-    },
-    Fetch {
-        what: None,
-        needs: &["secretsmanager"],
-        re: LazyLock::new(|| retry::re(r"\baws\s+secretsmanager\s+get-secret-value\b")),
-    },
-    Fetch {
-        what: None,
-        needs: &["ssm"],
-        re: LazyLock::new(|| retry::re(r"\baws\s+ssm\s+get-parameters?\b")),
-    },
-    Fetch {
-        what: None,
-        needs: &["gcloud"],
-        re: LazyLock::new(|| retry::re(r"\bgcloud\s+secrets\s+versions\s+access\b")),
-    },
+    (
+        Some("a managed-identity token request"),
+        &["169.254.169.254/metadata/identity"],
+        r"\b(curl|wget)\b[^\n;|&]*?169\.254\.169\.254/metadata/identity",
+    ),
+    (None, &["vault", "kv"], r"\bvault\s+kv\s+get\b"),
+    (None, &["vault", "read"], r"\bvault\s+read\b"),
+    (
+        None,
+        &["secretsmanager"],
+        r"\baws\s+secretsmanager\s+get-secret-value\b",
+    ),
+    (None, &["ssm"], r"\baws\s+ssm\s+get-parameters?\b"),
+    (
+        None,
+        &["gcloud"],
+        r"\bgcloud\s+secrets\s+versions\s+access\b",
+    ),
 ];
+static COMPILED: [OnceLock<Regex>; FETCHES.len()] = [const { OnceLock::new() }; FETCHES.len()];
 
 const EXAMPLE: &str = "retry with a limit and fail hard, as spec 0001 requires:\n  for i in $(seq 1 30); do\n    TOKEN=$(az keyvault secret show --vault-name \"$KV\" --name k3s-token --query value -o tsv 2>/dev/null) && break\n    sleep 10\n  done\n  if [ -z \"$TOKEN\" ]; then echo \"FATAL: no token after 30 attempts\"; exit 1; fi";
 
@@ -123,8 +100,9 @@ fn check_region(
     let (a, file, script, region) = (r.a, r.file, r.script, &r.range);
     let mut fetches: Vec<(usize, usize, String)> = FETCHES
         .iter()
-        .filter(|f| f.needs.iter().all(|w| a.code.contains(w)))
-        .map(|f| (f.what, &*f.re))
+        .zip(&COMPILED)
+        .filter(|((_, words, _), _)| words.iter().all(|w| a.code.contains(w)))
+        .map(|(&(what, _, pattern), re)| (what, re.get_or_init(|| retry::re(pattern))))
         .chain(extra.iter().map(|(what, re)| (*what, re)))
         .flat_map(|(what, re)| {
             re.find_iter(&a.code).map(move |m| {
