@@ -21,6 +21,7 @@ pub mod suppress;
 use config::Config;
 use diagnostic::Diagnostic;
 use discover::FileKind;
+use model::terraform::FileCall;
 use model::{feeds_user_data, is_cloud_config, join, Project, TemplateLink};
 use parse::{Job, Parsed};
 use rayon::prelude::*;
@@ -278,21 +279,20 @@ fn load_timed(
     let mut clock = std::time::Instant::now();
     let found = discover::discover(root, threads);
     stats.lap("discover", &mut clock);
-    let read: Vec<(SourceFile, FileKind, Option<String>)> = found
+    let (sources, (kinds, unreadable)) = found
         .into_par_iter()
         .map(|(path, kind)| {
             let (text, bad) = split_read(parse::read_text(&path, config.max_file_size()));
             let rel = discover::relative(root, &path);
-            (SourceFile::new(rel, path, text), kind, bad)
+            (SourceFile::new(rel, path, text), (kind, bad))
         })
-        .collect();
-    let mut files = Files::default();
-    files.reserve(read.len());
-    for (source, kind, bad) in read {
-        files.sources.push(source);
-        files.kinds.push(kind);
-        files.unreadable.push(bad);
-    }
+        .unzip();
+    let mut files = Files {
+        sources,
+        kinds,
+        unreadable,
+        by_rel: Default::default(),
+    };
 
     // HCL first: Terraform says which files are templates and which are user-data.
     let hcl_jobs: Vec<Option<Job>> = files
@@ -415,12 +415,6 @@ struct Files {
 }
 
 impl Files {
-    fn reserve(&mut self, n: usize) {
-        self.sources.reserve(n);
-        self.kinds.reserve(n);
-        self.unreadable.reserve(n);
-    }
-
     fn push(
         &mut self,
         rel: String,
@@ -456,117 +450,92 @@ struct Links {
     missing: Vec<model::MissingFile>,
 }
 
+/// Where one static `templatefile()`/`file()` path leads, as far as the walk's files tell.
+enum Target {
+    Found {
+        id: usize,
+        user_data: bool,
+    },
+    Missing(model::MissingFile),
+    /// Not among the files found: looked for on disk, in file order.
+    Elsewhere {
+        rel: String,
+        abs: PathBuf,
+        dir: String,
+    },
+}
+
 /// Resolves every static `templatefile()`/`file()` path, reading targets the walk skipped
 /// (`*.tftpl`, `*.sh`) when they are user-data or YAML.
 fn link_templates(root: &Path, config: &Config, parsed: &[Parsed], files: &mut Files) -> Links {
     let mut out = Links::default();
-    let real_root = root.canonicalize().ok();
-    // Module directories some call points at. The others are roots, where Terraform runs and
-    // so where a bare relative path is resolved.
-    let mut called = std::collections::HashSet::new();
-    for (id, p) in parsed.iter().enumerate() {
-        let Parsed::Terraform(tf) = p else { continue };
-        let dir = files.sources[id]
-            .rel
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d);
-        for b in tf.blocks.iter().filter(|b| b.ident == "module") {
-            if let Some(target) = b
-                .attr("source")
-                .and_then(|s| s.literal.as_deref())
-                .filter(|s| s.starts_with('.'))
-                .and_then(|s| join(dir, s))
-            {
-                called.insert(target);
-            }
-        }
-    }
-    for (id, p) in parsed.iter().enumerate() {
-        let Parsed::Terraform(tf) = p else { continue };
-        let dir = files.sources[id]
+    let dir_of = |id: usize| {
+        files.sources[id]
             .rel
             .rsplit_once('/')
             .map_or("", |(d, _)| d)
-            .to_string();
-        for call in tf.blocks.iter().flat_map(|b| &b.calls) {
-            let Some(written) = call.path.as_deref() else {
-                continue;
+    };
+    let called = parsed
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(id, p)| {
+            let blocks = match p {
+                Parsed::Terraform(tf) => tf.blocks.as_slice(),
+                _ => &[],
             };
-            let (rel, abs) = match join(&dir, written) {
-                Some(rel) => {
-                    let abs = root.join(&rel);
-                    (rel, abs)
-                }
-                // Above the linted directory, or absolute.
-                None if root.is_file() => continue,
-                None if config.files.read_outside_root => (
-                    written.trim_start_matches("./").to_string(),
-                    root.join(&dir).join(written),
-                ),
-                None => {
-                    out.missing.push(model::MissingFile {
-                        from: id,
-                        span: call.path_span,
-                        path: written.trim_start_matches("./").to_string(),
-                        func: call.func,
-                        outside: true,
-                    });
+            blocks
+                .iter()
+                .filter(|b| b.ident == "module")
+                .filter_map(move |b| {
+                    b.attr("source")
+                        .and_then(|s| s.literal.as_deref())
+                        .filter(|s| s.starts_with('.'))
+                        .and_then(|s| join(dir_of(id), s))
+                })
+        })
+        .collect();
+    let linker = Linker {
+        root,
+        config,
+        real_root: root.canonicalize().ok(),
+        called,
+    };
+    // Most paths name a file the walk found: those are resolved side by side, and only the
+    // rest, which touch the disk and may add files, one by one.
+    let resolved: Vec<Vec<(&FileCall, Target)>> = parsed
+        .par_iter()
+        .enumerate()
+        .map(|(id, p)| {
+            let Parsed::Terraform(tf) = p else {
+                return Vec::new();
+            };
+            let calls = tf.blocks.iter().flat_map(|b| &b.calls);
+            calls
+                .filter_map(|call| Some((call, linker.resolve(files, id, call)?)))
+                .collect()
+        })
+        .collect();
+    for (id, targets) in resolved.into_iter().enumerate() {
+        for (call, target) in targets {
+            let (target, user_data) = match target {
+                Target::Found { id, user_data } => (id, user_data),
+                Target::Missing(m) => {
+                    out.missing.push(m);
                     continue;
                 }
-            };
-            let target = match files.by_rel.get(&rel) {
-                Some(&t) => t,
-                None => {
-                    let hidden = rel.split('/').any(|c| c.starts_with('.'));
-                    if root.is_file() || hidden {
-                        continue;
+                Target::Elsewhere { rel, abs, dir } => {
+                    // An earlier call may have read it already.
+                    let read = match files.by_rel.get(&rel) {
+                        Some(&t) => Ok(t),
+                        None => linker.read(files, id, call, rel, abs, &dir),
+                    };
+                    match read {
+                        Ok(t) => (t, feeds(files, call, t)),
+                        Err(missing) => {
+                            out.missing.extend(missing);
+                            continue;
+                        }
                     }
-                    // A bare relative path is resolved where Terraform runs: unknown here.
-                    if !abs.exists() && (call.module_relative || !called.contains(&dir)) {
-                        out.missing.push(model::MissingFile {
-                            from: id,
-                            span: call.path_span,
-                            path: rel,
-                            func: call.func,
-                            outside: false,
-                        });
-                        continue;
-                    }
-                    if !abs.is_file() {
-                        continue;
-                    }
-                    // A symlink inside the repository may lead anywhere.
-                    let escapes = real_root.as_ref().is_some_and(|r| {
-                        abs.canonicalize().map_or(true, |real| !real.starts_with(r))
-                    });
-                    if escapes && !config.files.read_outside_root {
-                        out.missing.push(model::MissingFile {
-                            from: id,
-                            span: call.path_span,
-                            path: rel,
-                            func: call.func,
-                            outside: true,
-                        });
-                        continue;
-                    }
-                    let text = parse::read_text(&abs, config.max_file_size());
-                    // Other templates (nginx.conf.tpl, PowerShell user-data) are read for their
-                    // variables but are not ours to parse.
-                    let yaml = text
-                        .as_ref()
-                        .is_ok_and(|t| is_cloud_config(t) || parse::looks_like_script(t))
-                        || rel.contains(".yaml")
-                        || rel.contains(".yml");
-                    files.push(
-                        rel,
-                        abs,
-                        if yaml {
-                            FileKind::Template
-                        } else {
-                            FileKind::Text
-                        },
-                        text,
-                    )
                 }
             };
             out.links.push(TemplateLink {
@@ -577,12 +546,119 @@ fn link_templates(root: &Path, config: &Config, parsed: &[Parsed], files: &mut F
             if call.func == "templatefile" {
                 out.templated.insert(target);
             }
-            let yaml = files.kinds[target] != FileKind::Text;
-            if yaml && (feeds_user_data(&call.attr) || is_cloud_config(&files.sources[target].text))
-            {
+            if user_data {
                 out.user_data.push(target);
             }
         }
     }
     out
+}
+
+/// What resolving a call's path needs besides the files.
+struct Linker<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    real_root: Option<PathBuf>,
+    /// Module directories some call points at. The others are roots, where Terraform runs and
+    /// so where a bare relative path is resolved.
+    called: std::collections::HashSet<String>,
+}
+
+impl Linker<'_> {
+    /// Where `call` in file `id` leads, when the walk's files alone can tell; `None` for a
+    /// call that is not looked at.
+    fn resolve(&self, files: &Files, id: usize, call: &FileCall) -> Option<Target> {
+        let written = call.path.as_deref()?;
+        let dir = files.sources[id]
+            .rel
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d);
+        let rel = match join(dir, written) {
+            Some(rel) => rel,
+            // Above the linted directory, or absolute.
+            None if self.root.is_file() => return None,
+            None if self.config.files.read_outside_root => {
+                return Some(Target::Elsewhere {
+                    rel: written.trim_start_matches("./").to_string(),
+                    abs: self.root.join(dir).join(written),
+                    dir: dir.to_string(),
+                })
+            }
+            None => return Some(Target::Missing(missing(id, call, written, true))),
+        };
+        Some(match files.by_rel.get(&rel) {
+            Some(&target) => Target::Found {
+                id: target,
+                user_data: feeds(files, call, target),
+            },
+            None => Target::Elsewhere {
+                abs: self.root.join(&rel),
+                rel,
+                dir: dir.to_string(),
+            },
+        })
+    }
+
+    /// Reads a call's target the walk did not list into `files`; `Err` says why not, and
+    /// carries a finding when the path names nothing Terraform could read.
+    fn read(
+        &self,
+        files: &mut Files,
+        id: usize,
+        call: &FileCall,
+        rel: String,
+        abs: PathBuf,
+        dir: &str,
+    ) -> Result<usize, Option<model::MissingFile>> {
+        let hidden = rel.split('/').any(|c| c.starts_with('.'));
+        if self.root.is_file() || hidden {
+            return Err(None);
+        }
+        // A bare relative path is resolved where Terraform runs: unknown here.
+        if !abs.exists() && (call.module_relative || !self.called.contains(dir)) {
+            return Err(Some(missing(id, call, &rel, false)));
+        }
+        if !abs.is_file() {
+            return Err(None);
+        }
+        // A symlink inside the repository may lead anywhere.
+        let escapes = self
+            .real_root
+            .as_ref()
+            .is_some_and(|r| abs.canonicalize().map_or(true, |real| !real.starts_with(r)));
+        if escapes && !self.config.files.read_outside_root {
+            return Err(Some(missing(id, call, &rel, true)));
+        }
+        let text = parse::read_text(&abs, self.config.max_file_size());
+        // Other templates (nginx.conf.tpl, PowerShell user-data) are read for their variables
+        // but are not ours to parse.
+        let yaml = text
+            .as_ref()
+            .is_ok_and(|t| is_cloud_config(t) || parse::looks_like_script(t))
+            || rel.contains(".yaml")
+            || rel.contains(".yml");
+        let kind = if yaml {
+            FileKind::Template
+        } else {
+            FileKind::Text
+        };
+        Ok(files.push(rel, abs, kind, text))
+    }
+}
+
+/// A finding that `call` in file `id` names `path`, which it cannot read.
+fn missing(id: usize, call: &FileCall, path: &str, outside: bool) -> model::MissingFile {
+    model::MissingFile {
+        from: id,
+        span: call.path_span,
+        path: path.trim_start_matches("./").to_string(),
+        func: call.func,
+        outside,
+    }
+}
+
+/// Whether the file `call` reads becomes user-data.
+fn feeds(files: &Files, call: &FileCall, target: usize) -> bool {
+    files.kinds[target] != FileKind::Text
+        && (feeds_user_data(&call.attr) || is_cloud_config(&files.sources[target].text))
 }
