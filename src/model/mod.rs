@@ -632,45 +632,59 @@ pub fn build(project: &mut Project, cloud_init_files: &[FileId]) {
             FileKind::Template | FileKind::Text => Role::Template,
         })
         .collect();
-    let mut k8s = Vec::new();
-    let mut cloud_init = Vec::new();
-    let mut values = Vec::new();
     let mut values_files: HashMap<FileId, Option<String>> = HashMap::new();
     let mut layered = HashSet::new();
     let user_data: HashSet<FileId> = cloud_init_files.iter().copied().collect();
     // What each file is, worked out in parallel; merged below in file order, so the result
     // does not depend on the thread count.
-    let pieces: Vec<Piece> = (0..project.files.len())
+    let mut pieces: Vec<Piece> = (0..project.files.len())
         .into_par_iter()
         .map(|id| piece(project, id, &user_data))
         .collect();
-    for (id, piece) in pieces.into_iter().enumerate() {
+    for (id, piece) in pieces.iter_mut().enumerate() {
         match piece {
             Piece::Nothing => {}
-            Piece::CloudInit(scripts) => {
-                cloud_init.extend(scripts);
-                roles[id] = Role::CloudInit;
-            }
+            Piece::CloudInit(_) => roles[id] = Role::CloudInit,
             Piece::Fleet(found) => {
-                for (target, chart) in found.files {
+                for (target, chart) in std::mem::take(&mut found.files) {
                     values_files.insert(target, chart);
                     layered.insert(target);
                 }
-                values.extend(found.values);
                 roles[id] = Role::Fleet;
             }
             Piece::ValuesFile(chart) => {
-                values_files.entry(id).or_insert(chart);
+                values_files.entry(id).or_insert(chart.take());
             }
-            Piece::Objects(role, objects, embedded) => {
+            Piece::Objects(role, ..) => {
                 if let Some(role) = role {
-                    roles[id] = role;
+                    roles[id] = *role;
                 }
-                k8s.extend(objects);
-                values.extend(embedded);
             }
         }
     }
+    // The models themselves are moved out side by side: a monorepo has a piece per file.
+    let k8s: Vec<K8sObject> = pieces
+        .par_iter_mut()
+        .flat_map_iter(|p| match p {
+            Piece::Objects(_, objects, _) => std::mem::take(objects),
+            _ => Vec::new(),
+        })
+        .collect();
+    let cloud_init: Vec<CloudInit> = pieces
+        .par_iter_mut()
+        .flat_map_iter(|p| match p {
+            Piece::CloudInit(scripts) => std::mem::take(scripts),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut values: Vec<HelmValues> = pieces
+        .into_par_iter()
+        .flat_map_iter(|p| match p {
+            Piece::Fleet(found) => found.values.into_iter().collect(),
+            Piece::Objects(_, _, embedded) => embedded,
+            _ => Vec::new(),
+        })
+        .collect();
     let values_files: Vec<(FileId, Option<String>)> = values_files.into_iter().collect();
     for (id, _) in &values_files {
         roles[*id] = Role::HelmValues;
