@@ -74,7 +74,7 @@ pub fn directives(p: &Project) -> Vec<Directive> {
         .enumerate()
         .filter(|(_, src)| src.text.contains("infralint"))
         .collect();
-    for (file, src) in holding {
+    for &(file, src) in &holding {
         for l in 0..src.line_count() {
             let text = src.line_text(l);
             let Some(c) = DIRECTIVE.captures(text) else {
@@ -124,7 +124,9 @@ pub fn directives(p: &Project) -> Vec<Directive> {
             });
         }
     }
-    for o in &p.k8s {
+    // An annotation is spelled out in its file's text too (barring escapes no one writes).
+    let annotated: foldhash::HashSet<FileId> = holding.iter().map(|(file, _)| *file).collect();
+    for o in p.k8s.iter().filter(|o| annotated.contains(&o.file)) {
         let Some(v) = p
             .doc(o)
             .path(&["metadata", "annotations", "infralint.dev/ignore"])
