@@ -415,6 +415,11 @@ struct Files {
 }
 
 impl Files {
+    /// The directory of file `id`, relative to the root ("" at the root).
+    fn dir_of(&self, id: usize) -> &str {
+        self.sources[id].rel.rsplit_once('/').map_or("", |(d, _)| d)
+    }
+
     fn push(
         &mut self,
         rel: String,
@@ -469,12 +474,7 @@ enum Target {
 /// (`*.tftpl`, `*.sh`) when they are user-data or YAML.
 fn link_templates(root: &Path, config: &Config, parsed: &[Parsed], files: &mut Files) -> Links {
     let mut out = Links::default();
-    let dir_of = |id: usize| {
-        files.sources[id]
-            .rel
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d)
-    };
+    let walked = &*files;
     let called = parsed
         .par_iter()
         .enumerate()
@@ -490,7 +490,7 @@ fn link_templates(root: &Path, config: &Config, parsed: &[Parsed], files: &mut F
                     b.attr("source")
                         .and_then(|s| s.literal.as_deref())
                         .filter(|s| s.starts_with('.'))
-                        .and_then(|s| join(dir_of(id), s))
+                        .and_then(|s| join(walked.dir_of(id), s))
                 })
         })
         .collect();
@@ -569,10 +569,7 @@ impl Linker<'_> {
     /// call that is not looked at.
     fn resolve(&self, files: &Files, id: usize, call: &FileCall) -> Option<Target> {
         let written = call.path.as_deref()?;
-        let dir = files.sources[id]
-            .rel
-            .rsplit_once('/')
-            .map_or("", |(d, _)| d);
+        let dir = files.dir_of(id);
         let rel = match join(dir, written) {
             Some(rel) => rel,
             // Above the linted directory, or absolute.
